@@ -1,0 +1,74 @@
+// Cookie sessions: the browser holds a random token; the database holds only its SHA-256, so a
+// leaked sessions table cannot be replayed. Sessions expire and can be revoked.
+import { createHash, randomBytes } from 'node:crypto';
+import type { PrismaClient, Role } from '../db/generated/client';
+
+export const SESSION_COOKIE = 'betwise_session';
+
+export interface SessionUser {
+	id: string;
+	email: string;
+	displayName: string;
+	role: Role;
+}
+
+export interface ActiveSession {
+	id: string;
+	expiresAt: Date;
+	user: SessionUser;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(
+	prisma: PrismaClient,
+	userId: string,
+	ttlHours: number,
+	meta: { userAgent?: string | null; ipAddress?: string | null } = {}
+): Promise<{ token: string; expiresAt: Date }> {
+	const token = randomBytes(32).toString('base64url');
+	const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
+	await prisma.session.create({
+		data: {
+			id: hashToken(token),
+			userId,
+			expiresAt,
+			userAgent: meta.userAgent?.slice(0, 512) ?? null,
+			ipAddress: meta.ipAddress ?? null
+		}
+	});
+	return { token, expiresAt };
+}
+
+/** The session a cookie token names, if it exists, has not expired or been revoked, and its user is enabled. */
+export async function findActiveSession(
+	prisma: PrismaClient,
+	token: string | undefined
+): Promise<ActiveSession | null> {
+	if (!token || token.length > 128) return null;
+	const row = await prisma.session.findUnique({
+		where: { id: hashToken(token) },
+		include: { user: { select: { id: true, email: true, displayName: true, role: true, disabledAt: true } } }
+	});
+	if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.user.disabledAt) {
+		return null;
+	}
+	const { disabledAt: _disabledAt, ...user } = row.user;
+	return { id: row.id, expiresAt: row.expiresAt, user };
+}
+
+export async function revokeSession(prisma: PrismaClient, sessionId: string): Promise<void> {
+	await prisma.session.updateMany({
+		where: { id: sessionId, revokedAt: null },
+		data: { revokedAt: new Date() }
+	});
+}
+
+/** Revokes every live session of a user; returns how many. */
+export async function revokeUserSessions(prisma: PrismaClient, userId: string): Promise<number> {
+	const { count } = await prisma.session.updateMany({
+		where: { userId, revokedAt: null },
+		data: { revokedAt: new Date() }
+	});
+	return count;
+}

@@ -1,0 +1,29 @@
+// The one tRPC context, built the same way for HTTP requests, server-side page loads and (later)
+// WebSocket connections: the database, the signed-in session, and where the call came from.
+import type { ActiveSession } from '../auth/sessions';
+import type { Services } from '../services';
+
+export interface ContextInput {
+	services: Services;
+	session: ActiveSession | null;
+	/** The Origin header of the request or WebSocket upgrade; null when the client sent none. */
+	origin: string | null;
+	/** Origins allowed to send mutations: the site's own and ORIGIN. */
+	allowedOrigins: readonly string[];
+	clientAddress: string;
+}
+
+export function createContext({ services, session, origin, allowedOrigins, clientAddress }: ContextInput) {
+	return {
+		db: services.db,
+		prisma: services.db.prisma,
+		env: services.env,
+		session,
+		user: session?.user ?? null,
+		origin,
+		allowedOrigins,
+		clientAddress
+	};
+}
+
+export type Context = ReturnType<typeof createContext>;

@@ -1,0 +1,33 @@
+// Domain failures as data: a handler returns or throws a DomainError with a code, mapped once
+// here to the tRPC error a client sees (the code stays in `error.data.domainCode`).
+import { TRPCError } from '@trpc/server';
+
+type TrpcCode = TRPCError['code'];
+
+/** Every domain code the API can answer with, and the tRPC code it maps to. */
+export const domainCodes = {
+	INVALID_CREDENTIALS: 'UNAUTHORIZED',
+	RATE_LIMITED: 'TOO_MANY_REQUESTS',
+	FOREIGN_ORIGIN: 'FORBIDDEN',
+	NOT_SIGNED_IN: 'UNAUTHORIZED',
+	ROLE_REQUIRED: 'FORBIDDEN',
+	MARKET_NOT_FOUND: 'NOT_FOUND',
+	USER_NOT_FOUND: 'NOT_FOUND'
+} as const satisfies Record<string, TrpcCode>;
+
+export type DomainCode = keyof typeof domainCodes;
+
+export class DomainError extends Error {
+	override name = 'DomainError';
+	constructor(
+		readonly code: DomainCode,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+/** The TRPCError for a domain code; its cause keeps the code for the error formatter. */
+export function domainError(code: DomainCode, message: string): TRPCError {
+	return new TRPCError({ code: domainCodes[code], message, cause: new DomainError(code, message) });
+}

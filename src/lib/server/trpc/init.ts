@@ -1,0 +1,35 @@
+// tRPC's one instance: superjson on the wire, and an error shape that carries zod's field
+// errors and our domain codes as data, so clients never parse messages.
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import type { Context } from './context';
+import { DomainError } from './errors';
+
+export const t = initTRPC.context<Context>().create({
+	transformer: superjson,
+	errorFormatter({ shape, error }) {
+		const zod = error.cause instanceof ZodError ? error.cause : null;
+		// Never send stack traces to a browser, even in development.
+		const { stack: _stack, ...data } = shape.data;
+		return {
+			...shape,
+			message: zod ? describeZodError(zod) : shape.message,
+			data: {
+				...data,
+				fieldErrors: zod ? z.flattenError(zod).fieldErrors : null,
+				domainCode: error.cause instanceof DomainError ? error.cause.code : null
+			}
+		};
+	}
+});
+
+/** "quantity: expected a number greater than 0; side: ..." — names every field that was wrong. */
+function describeZodError(error: ZodError): string {
+	return error.issues
+		.map((issue) => `${issue.path.length ? issue.path.join('.') : 'input'}: ${issue.message}`)
+		.join('; ');
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,28 @@
+// Support staff find users; admins can sign a user out everywhere.
+import { revokeUserSessions } from '$lib/server/auth/sessions';
+import type { Context } from '../../context';
+import { domainError } from '../../errors';
+import type { RevokeSessionsInput, SearchUsersInput } from './users.schema';
+
+export async function searchUsers({ ctx, input }: { ctx: Context; input: SearchUsersInput }) {
+	const users = await ctx.prisma.user.findMany({
+		where: input.query
+			? {
+					OR: [
+						{ email: { contains: input.query, mode: 'insensitive' } },
+						{ displayName: { contains: input.query, mode: 'insensitive' } }
+					]
+				}
+			: undefined,
+		orderBy: { email: 'asc' },
+		take: input.limit,
+		select: { id: true, email: true, displayName: true, role: true, createdAt: true, disabledAt: true }
+	});
+	return users.map(({ disabledAt, ...user }) => ({ ...user, disabled: disabledAt !== null }));
+}
+
+export async function revokeSessions({ ctx, input }: { ctx: Context; input: RevokeSessionsInput }) {
+	const user = await ctx.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
+	return { revoked: await revokeUserSessions(ctx.prisma, user.id) };
+}

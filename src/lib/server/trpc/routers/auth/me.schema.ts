@@ -1,0 +1,3 @@
+import { Me } from '$lib/shared/users';
+
+export const meOutput = Me.nullable();
