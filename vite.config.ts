@@ -7,7 +7,6 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/contract/**/*.test.ts'],
 		environment: 'node',
-		globalSetup: ['tests/fixtures/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: 'forks'

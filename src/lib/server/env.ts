@@ -31,7 +31,9 @@ const envSchema = z.object({
 	DB_IDLE_TIMEOUT_MS: int(1_000, 3_600_000).default(30_000),
 	ORIGIN: z.url({ error: 'expected a URL such as https://betwise.example' }).optional(),
 	SESSION_TTL_HOURS: int(1, 24 * 90).default(24 * 7),
-	TRADING_ENGINE_URL: z.url({ error: 'expected an http(s) URL' }).default('http://localhost:8080/api/v1'),
+	TRADING_ENGINE_URL: z
+		.url({ error: 'expected an http(s) URL' })
+		.default('http://localhost:8080/api/v1'),
 	TRADING_ENGINE_WS_URL: z
 		.url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL' })
 		.default('ws://localhost:8080/ws'),

@@ -24,7 +24,11 @@ export const actions: Actions = {
 		const email = String(form.get('email') ?? '');
 		const parsed = credentials.safeParse({ email, password: form.get('password') ?? '' });
 		if (!parsed.success) {
-			return fail(400, { email, fieldErrors: z.flattenError(parsed.error).fieldErrors, message: null });
+			return fail(400, {
+				email,
+				fieldErrors: z.flattenError(parsed.error).fieldErrors,
+				message: null
+			});
 		}
 		const { login, env } = await services();
 		const result = await login.login({
@@ -37,7 +41,11 @@ export const actions: Actions = {
 				result.code === 'RATE_LIMITED'
 					? `Too many attempts. Try again in ${Math.ceil(result.retryAfterMs / 60_000)} minute(s).`
 					: 'That email and password do not match an account.';
-			return fail(result.code === 'RATE_LIMITED' ? 429 : 400, { email, fieldErrors: null, message });
+			return fail(result.code === 'RATE_LIMITED' ? 429 : 400, {
+				email,
+				fieldErrors: null,
+				message
+			});
 		}
 		setSessionCookie(event.cookies, result.token, result.expiresAt, env.NODE_ENV === 'production');
 		redirect(303, safeRedirect(event.url.searchParams.get('redirectTo')));

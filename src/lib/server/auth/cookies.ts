@@ -2,7 +2,12 @@
 import type { Cookies } from '@sveltejs/kit';
 import { SESSION_COOKIE } from './sessions';
 
-export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date, secure: boolean) {
+export function setSessionCookie(
+	cookies: Cookies,
+	token: string,
+	expiresAt: Date,
+	secure: boolean
+) {
 	cookies.set(SESSION_COOKIE, token, {
 		path: '/',
 		httpOnly: true,

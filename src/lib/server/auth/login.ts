@@ -20,7 +20,12 @@ export const defaultLoginLimits: LoginLimits = {
 	perAddress: { points: 30, durationSeconds: 15 * 60 }
 };
 
-export function createLoginService(prisma: PrismaClient, sessionTtlHours: number, limits = defaultLoginLimits) {
+export function createLoginService(
+	prisma: PrismaClient,
+	sessionTtlHours: number,
+	limits = defaultLoginLimits,
+	verify: typeof verifyPassword = verifyPassword
+) {
 	const byEmail = new RateLimiterMemory({
 		keyPrefix: 'login-email',
 		points: limits.perEmail.points,
@@ -34,7 +39,10 @@ export function createLoginService(prisma: PrismaClient, sessionTtlHours: number
 
 	/** How long the caller must wait, or 0; counts nothing. */
 	async function blockedForMs(email: string, address: string): Promise<number> {
-		const [emailState, addressState] = await Promise.all([byEmail.get(email), byAddress.get(address)]);
+		const [emailState, addressState] = await Promise.all([
+			byEmail.get(email),
+			byAddress.get(address)
+		]);
 		const waits = [
 			[emailState, limits.perEmail.points],
 			[addressState, limits.perAddress.points]
@@ -47,12 +55,11 @@ export function createLoginService(prisma: PrismaClient, sessionTtlHours: number
 	}
 
 	async function recordFailure(email: string, address: string): Promise<void> {
-		await Promise.all([
-			byEmail.penalty(email, 1),
-			byAddress.penalty(address, 1)
-		]).catch((error: unknown) => {
-			if (!(error instanceof RateLimiterRes)) throw error;
-		});
+		await Promise.all([byEmail.penalty(email, 1), byAddress.penalty(address, 1)]).catch(
+			(error: unknown) => {
+				if (!(error instanceof RateLimiterRes)) throw error;
+			}
+		);
 	}
 
 	return {
@@ -67,7 +74,7 @@ export function createLoginService(prisma: PrismaClient, sessionTtlHours: number
 			if (retryAfterMs > 0) return { ok: false, code: 'RATE_LIMITED', retryAfterMs };
 
 			const user = await prisma.user.findUnique({ where: { email } });
-			const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
+			const valid = await verify(input.password, user?.passwordHash ?? (await decoyHash()));
 			if (!user || !valid || user.disabledAt) {
 				await recordFailure(email, input.address);
 				return { ok: false, code: 'INVALID_CREDENTIALS' };

@@ -1,6 +1,11 @@
 // Password hashing with scrypt from node:crypto. The stored form names its parameters, so they
 // can be raised later without breaking existing hashes.
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+	randomBytes,
+	scrypt as scryptCallback,
+	timingSafeEqual,
+	type ScryptOptions
+} from 'node:crypto';
 
 const KEY_LENGTH = 64;
 const params = { N: 16_384, r: 8, p: 1 } as const;
@@ -16,9 +21,14 @@ function scrypt(password: string, salt: Buffer, keyLength: number, options: Scry
 export async function hashPassword(password: string): Promise<string> {
 	const salt = randomBytes(16);
 	const key = await scrypt(password, salt, KEY_LENGTH, params);
-	return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join(
-		'$'
-	);
+	return [
+		'scrypt',
+		params.N,
+		params.r,
+		params.p,
+		salt.toString('base64'),
+		key.toString('base64')
+	].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

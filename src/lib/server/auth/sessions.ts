@@ -48,7 +48,9 @@ export async function findActiveSession(
 	if (!token || token.length > 128) return null;
 	const row = await prisma.session.findUnique({
 		where: { id: hashToken(token) },
-		include: { user: { select: { id: true, email: true, displayName: true, role: true, disabledAt: true } } }
+		include: {
+			user: { select: { id: true, email: true, displayName: true, role: true, disabledAt: true } }
+		}
 	});
 	if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.user.disabledAt) {
 		return null;

@@ -30,7 +30,12 @@ export async function startEmbeddedPostgres({ dataDir, port, maxConnections = 64
 	if (dataDir) mkdirSync(dataDir, { recursive: true });
 	const db = await PGlite.create(dataDir ? { dataDir } : {});
 	const listenPort = port || (await findFreePort());
-	const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: listenPort, maxConnections });
+	const server = new PGLiteSocketServer({
+		db,
+		host: '127.0.0.1',
+		port: listenPort,
+		maxConnections
+	});
 	await server.start();
 	return {
 		url: `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`,

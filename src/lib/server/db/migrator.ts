@@ -67,34 +67,16 @@ export async function migrate(
 	dir = defaultMigrationsDir()
 ): Promise<MigrationReport> {
 	const files = await readMigrations(dir);
+	// The session lock keeps two migrators apart on Postgres. PGlite serves every connection
+	// from one backend session, so there each migration also re-checks its row inside its own
+	// transaction (PGlite runs one transaction at a time).
 	await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
 	try {
 		await client.query(createMigrationsTable);
-		const { rows } = await client.query<AppliedRow>(
-			'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"'
-		);
-		const recorded = new Map(
-			rows.filter((row) => row.rolled_back_at === null).map((row) => [row.migration_name, row])
-		);
 		const report: MigrationReport = { applied: [], alreadyApplied: [] };
 		for (const file of files) {
-			const row = recorded.get(file.name);
-			if (row && row.finished_at === null) {
-				throw new MigrationError(
-					`Migration ${file.name} started earlier but did not finish; fix the database and mark it rolled back`
-				);
-			}
-			if (row) {
-				if (row.checksum !== file.checksum) {
-					throw new MigrationError(
-						`Migration ${file.name} was changed after it was applied (checksum differs)`
-					);
-				}
-				report.alreadyApplied.push(file.name);
-				continue;
-			}
-			await applyOne(client, file);
-			report.applied.push(file.name);
+			const applied = await applyOne(client, file);
+			(applied ? report.applied : report.alreadyApplied).push(file.name);
 		}
 		return report;
 	} finally {
@@ -102,24 +84,51 @@ export async function migrate(
 	}
 }
 
-async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<void> {
-	const id = randomUUID();
+/** Applies one migration in its own transaction; false when it was applied before. */
+async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<boolean> {
 	await client.query('BEGIN');
 	try {
+		await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+		const { rows } = await client.query<AppliedRow>(
+			`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"
+			  WHERE migration_name = $1 AND rolled_back_at IS NULL`,
+			[file.name]
+		);
+		const row = rows[0];
+		if (row && row.finished_at === null) {
+			throw new MigrationError(
+				`Migration ${file.name} started earlier but did not finish; fix the database and mark it rolled back`
+			);
+		}
+		if (row && row.checksum !== file.checksum) {
+			throw new MigrationError(
+				`Migration ${file.name} was changed after it was applied (checksum differs)`
+			);
+		}
+		if (row) {
+			await client.query('COMMIT');
+			return false;
+		}
+		const id = randomUUID();
 		await client.query(
 			`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
 			 VALUES ($1, $2, $3, now(), 0)`,
 			[id, file.checksum, file.name]
 		);
-		await client.query(file.sql);
+		try {
+			await client.query(file.sql);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			throw new MigrationError(`Migration ${file.name} failed: ${reason}`);
+		}
 		await client.query(
 			`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
 			[id]
 		);
 		await client.query('COMMIT');
+		return true;
 	} catch (error) {
 		await client.query('ROLLBACK');
-		const reason = error instanceof Error ? error.message : String(error);
-		throw new MigrationError(`Migration ${file.name} failed: ${reason}`);
+		throw error;
 	}
 }

@@ -33,7 +33,10 @@ export async function openConfiguredDatabase(config: Env): Promise<OpenedDatabas
 		if (await isListening(port)) {
 			url = `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
 		} else {
-			const server = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'pglite'), port });
+			const server = await startEmbeddedPostgres({
+				dataDir: join(config.DATA_DIR, 'pglite'),
+				port
+			});
 			url = server.url;
 			closeEmbedded = server.close;
 		}

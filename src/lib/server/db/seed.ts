@@ -7,7 +7,12 @@ import { deposit, openTraderAccounts } from '../ledger/accounts';
 export const DEMO_PASSWORD = 'betwise-demo';
 
 export const demoUsers = [
-	{ email: 'alice@betwise.dev', displayName: 'Alice Trader', role: 'TRADER', depositCents: 100_000n },
+	{
+		email: 'alice@betwise.dev',
+		displayName: 'Alice Trader',
+		role: 'TRADER',
+		depositCents: 100_000n
+	},
 	{ email: 'bob@betwise.dev', displayName: 'Bob Trader', role: 'TRADER', depositCents: 100_000n },
 	{ email: 'support@betwise.dev', displayName: 'Sam Support', role: 'SUPPORT', depositCents: 0n },
 	{ email: 'admin@betwise.dev', displayName: 'Ada Admin', role: 'ADMIN', depositCents: 0n }
@@ -60,7 +65,8 @@ export const demoMarkets: DemoMarket[] = [
 	{
 		slug: 'btc-above-150k-2026',
 		title: 'Will Bitcoin close above $150,000 on December 31, 2026?',
-		description: 'Resolves Yes if the BTC/USD daily close on December 31, 2026 (UTC) is above $150,000.',
+		description:
+			'Resolves Yes if the BTC/USD daily close on December 31, 2026 (UTC) is above $150,000.',
 		category: 'Crypto',
 		status: 'OPEN',
 		closesInDays: 37,
@@ -109,7 +115,8 @@ export async function seedDemoData(client: pg.ClientBase, now = new Date()): Pro
 			if (!created) continue;
 			report.usersCreated++;
 			await openTraderAccounts(client, created.id);
-			if (user.depositCents > 0n) await deposit(client, created.id, user.depositCents, 'Demo deposit');
+			if (user.depositCents > 0n)
+				await deposit(client, created.id, user.depositCents, 'Demo deposit');
 		}
 		for (const market of demoMarkets) {
 			const { rows } = await client.query<{ id: string }>(
@@ -156,6 +163,8 @@ export async function seedDemoData(client: pg.ClientBase, now = new Date()): Pro
 
 /** True when no user exists yet: `npm run dev` seeds only then. */
 export async function isEmpty(client: pg.ClientBase): Promise<boolean> {
-	const { rows } = await client.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty');
+	const { rows } = await client.query<{ empty: boolean }>(
+		'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'
+	);
 	return rows[0]?.empty ?? true;
 }

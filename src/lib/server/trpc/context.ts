@@ -13,7 +13,13 @@ export interface ContextInput {
 	clientAddress: string;
 }
 
-export function createContext({ services, session, origin, allowedOrigins, clientAddress }: ContextInput) {
+export function createContext({
+	services,
+	session,
+	origin,
+	allowedOrigins,
+	clientAddress
+}: ContextInput) {
 	return {
 		db: services.db,
 		prisma: services.db.prisma,

@@ -6,7 +6,10 @@ import { createCaller } from './root';
 
 export async function contextForEvent(event: RequestEvent) {
 	const svc = await services();
-	const allowedOrigins = [event.url.origin, ...(svc.env.ORIGIN ? [new URL(svc.env.ORIGIN).origin] : [])];
+	const allowedOrigins = [
+		event.url.origin,
+		...(svc.env.ORIGIN ? [new URL(svc.env.ORIGIN).origin] : [])
+	];
 	return createContext({
 		services: svc,
 		session: event.locals.session,

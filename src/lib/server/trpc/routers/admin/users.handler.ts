@@ -16,13 +16,23 @@ export async function searchUsers({ ctx, input }: { ctx: Context; input: SearchU
 			: undefined,
 		orderBy: { email: 'asc' },
 		take: input.limit,
-		select: { id: true, email: true, displayName: true, role: true, createdAt: true, disabledAt: true }
+		select: {
+			id: true,
+			email: true,
+			displayName: true,
+			role: true,
+			createdAt: true,
+			disabledAt: true
+		}
 	});
 	return users.map(({ disabledAt, ...user }) => ({ ...user, disabled: disabledAt !== null }));
 }
 
 export async function revokeSessions({ ctx, input }: { ctx: Context; input: RevokeSessionsInput }) {
-	const user = await ctx.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+	const user = await ctx.prisma.user.findUnique({
+		where: { id: input.userId },
+		select: { id: true }
+	});
 	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
 	return { revoked: await revokeUserSessions(ctx.prisma, user.id) };
 }

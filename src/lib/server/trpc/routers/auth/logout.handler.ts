@@ -2,7 +2,11 @@
 import { revokeSession } from '$lib/server/auth/sessions';
 import type { Context } from '../../context';
 
-export async function logout({ ctx }: { ctx: Context & { session: NonNullable<Context['session']> } }) {
+export async function logout({
+	ctx
+}: {
+	ctx: Context & { session: NonNullable<Context['session']> };
+}) {
 	await revokeSession(ctx.prisma, ctx.session.id);
 	return { ok: true as const };
 }

@@ -12,7 +12,13 @@ interface OptionQuote {
 	volume_24h: string | null;
 }
 
-export async function getMarket({ ctx, input }: { ctx: Context; input: GetInput }): Promise<MarketDetail> {
+export async function getMarket({
+	ctx,
+	input
+}: {
+	ctx: Context;
+	input: GetInput;
+}): Promise<MarketDetail> {
 	const row = await ctx.prisma.market.findUnique({
 		where: 'id' in input ? { id: input.id } : { slug: input.slug },
 		select: { ...marketSummarySelect, description: true, resolution: true, resolvedOptionId: true }

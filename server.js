@@ -1,0 +1,23 @@
+// Production entry: the adapter-node build served by a plain http.Server (the WebSocket
+// endpoint for live updates attaches to this same server). Configuration is validated, and the
+// database opened and migrated, by the app's `init` hook before the first request.
+import { createServer } from 'node:http';
+import { handler } from './build/handler.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+
+const server = createServer(handler);
+server.keepAliveTimeout = 65_000;
+server.listen(port, host, () => {
+	console.log(`BetWise listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+});
+
+function shutdown(signal) {
+	console.log(`${signal}: closing`);
+	server.close(() => process.exit(0));
+	server.closeIdleConnections();
+	setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
