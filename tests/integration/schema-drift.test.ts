@@ -50,7 +50,10 @@ const dmmf = JSON.parse(
 ) as Dmmf;
 
 /** Objects that schema.prisma cannot express and the migration adds on purpose. */
-const sqlOnlyIndexes = new Set(['accounts(kind) unique partial']);
+const sqlOnlyIndexes = new Set([
+	'accounts(kind) unique partial',
+	'orders(option_id,priority) plain partial'
+]);
 
 const models = dmmf.datamodel.models;
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;

@@ -1,0 +1,80 @@
+// What one engine process remembers of a book between batches: the matching core's book, its
+// resting orders and the option's positions, valid while the database's `books.seq` equals
+// `seq`. Any other engine (another process, or the remote one) bumps seq, and we reload.
+import { OrderBook } from '../core';
+import type pg from 'pg';
+import { emptyPosition, type PositionState } from './money';
+import { fromOrderRow, orderColumns, type OrderRecord, type OrderRow } from './records';
+
+export const STALE = -1;
+
+export class CachedBook {
+	seq = STALE;
+	book = new OrderBook();
+	readonly orders = new Map<string, OrderRecord>();
+	readonly positions = new Map<string, PositionState>();
+	lastPriceCents: number | null = null;
+
+	constructor(readonly optionId: string) {}
+
+	invalidate(): void {
+		this.seq = STALE;
+	}
+
+	/** Rebuilds everything from the database, inside the caller's transaction (under the book lock). */
+	async reload(client: pg.ClientBase, seq: number): Promise<void> {
+		const [orders, positions] = await Promise.all([
+			client.query<OrderRow>(
+				`SELECT ${orderColumns} FROM orders
+				  WHERE option_id = $1 AND status IN ('OPEN', 'PARTIALLY_FILLED') ORDER BY priority`,
+				[this.optionId]
+			),
+			client.query<{
+				user_id: string;
+				quantity: number;
+				cost_basis_cents: string;
+				realized_pnl_cents: string;
+				locked_quantity: number;
+			}>(
+				`SELECT user_id, quantity, cost_basis_cents::text, realized_pnl_cents::text, locked_quantity
+				   FROM positions WHERE option_id = $1`,
+				[this.optionId]
+			)
+		]);
+		this.book = new OrderBook();
+		this.orders.clear();
+		for (const row of orders.rows) {
+			const order = fromOrderRow(row);
+			const restored = this.book.restore({
+				orderId: order.id,
+				userId: order.userId,
+				clientOrderId: order.clientOrderId,
+				side: order.side,
+				priceCents: order.priceCents,
+				quantity: order.quantity - order.filledQuantity,
+				timeInForce: order.timeInForce === 'GTD' ? 'GTD' : 'GTC',
+				expiresAtMs: order.expiresAt?.getTime() ?? null,
+				postOnly: order.postOnly,
+				timestampMs: order.updatedAt.getTime(),
+				priority: order.priority
+			});
+			if (!restored.ok) {
+				throw new Error(
+					`Book ${this.optionId} cannot be rebuilt: order ${order.id} ${restored.code}`
+				);
+			}
+			this.orders.set(order.id, order);
+		}
+		this.positions.clear();
+		for (const row of positions.rows) {
+			this.positions.set(row.user_id, {
+				...emptyPosition(),
+				quantity: row.quantity,
+				costBasisCents: Number(row.cost_basis_cents),
+				realizedPnlCents: Number(row.realized_pnl_cents),
+				lockedQuantity: row.locked_quantity
+			});
+		}
+		this.seq = seq;
+	}
+}
