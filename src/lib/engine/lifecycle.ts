@@ -1,0 +1,344 @@
+// Market status transitions, each one transaction holding every book lock of the market:
+// halt and reopen; close (cancels every resting order and releases what it held); resolve
+// (settles every position: 100¢ per long share of the winner and short share of each loser);
+// void (refunds positions at cost). Each bumps the books' seq, so every engine reloads them.
+import type pg from 'pg';
+
+export type MarketStatus = 'OPEN' | 'HALTED' | 'CLOSED' | 'RESOLVED';
+
+export type LifecycleResult =
+	| {
+			ok: true;
+			status: MarketStatus;
+			cancelledOrders: number;
+			settledPositions: number;
+			paidCents: number;
+	  }
+	| {
+			ok: false;
+			code: 'MARKET_NOT_FOUND' | 'INVALID_TRANSITION' | 'UNKNOWN_OPTION';
+			message: string;
+	  };
+
+const RESTING = `status IN ('OPEN', 'PARTIALLY_FILLED')`;
+
+async function inTransaction<T>(
+	pool: pg.Pool,
+	work: (client: pg.PoolClient) => Promise<T>
+): Promise<T> {
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN');
+		const result = await work(client);
+		await client.query('COMMIT');
+		return result;
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		throw error;
+	} finally {
+		client.release();
+	}
+}
+
+/** Takes every book lock of the market (in option id order, as batches never take two) and its row. */
+async function lockMarket(client: pg.ClientBase, marketId: string): Promise<MarketStatus | null> {
+	await client.query(
+		`SELECT pg_advisory_xact_lock(hashtextextended(id::text, 7))
+		   FROM (SELECT id FROM market_options WHERE market_id = $1 ORDER BY id) options`,
+		[marketId]
+	);
+	const { rows } = await client.query<{ status: MarketStatus }>(
+		'SELECT status FROM markets WHERE id = $1 FOR UPDATE',
+		[marketId]
+	);
+	return rows[0]?.status ?? null;
+}
+
+/** Bumps every book's seq and tells subscribers the book changed wholesale. */
+async function bumpBooks(client: pg.ClientBase, marketId: string, kind: string): Promise<void> {
+	await client.query(
+		`WITH bumped AS (
+		     UPDATE books b SET seq = b.seq + 1, updated_at = now()
+		       FROM market_options o WHERE o.id = b.option_id AND o.market_id = $1
+		     RETURNING b.option_id, b.seq),
+		 inserted AS (
+		     INSERT INTO events (topic, kind, option_id, market_id, book_seq, payload)
+		     SELECT 'book:' || option_id, $2::text, option_id, $1::uuid, seq, json_build_object('seq', seq::text, 'reason', $2::text)
+		       FROM bumped RETURNING id)
+		 SELECT pg_notify('betwise_events', max(id)::text) FROM inserted`,
+		[marketId, kind]
+	);
+}
+
+function transition(
+	from: MarketStatus[],
+	to: MarketStatus
+): (pool: pg.Pool, marketId: string) => Promise<LifecycleResult> {
+	return (pool, marketId) =>
+		inTransaction(pool, async (client) => {
+			const status = await lockMarket(client, marketId);
+			if (!status) return { ok: false, code: 'MARKET_NOT_FOUND', message: `No market ${marketId}` };
+			if (!from.includes(status)) {
+				return {
+					ok: false,
+					code: 'INVALID_TRANSITION',
+					message: `A ${status} market cannot become ${to}`
+				};
+			}
+			const cancelledOrders = to === 'CLOSED' ? await cancelResting(client, marketId) : 0;
+			await client.query('UPDATE markets SET status = $2, updated_at = now() WHERE id = $1', [
+				marketId,
+				to
+			]);
+			await bumpBooks(client, marketId, `market.${to.toLowerCase()}`);
+			return { ok: true, status: to, cancelledOrders, settledPositions: 0, paidCents: 0 };
+		});
+}
+
+/** Stops new orders; the book and its resting orders stay. */
+export const haltMarket = transition(['OPEN'], 'HALTED');
+export const reopenMarket = transition(['HALTED'], 'OPEN');
+/** Stops trading for good: every resting order is cancelled and releases its cash and shares. */
+export const closeMarket = transition(['OPEN', 'HALTED'], 'CLOSED');
+
+/** Cancels every resting order of the market, releasing reserves and share locks. Returns how many. */
+async function cancelResting(client: pg.ClientBase, marketId: string): Promise<number> {
+	const { rows } = await client.query<{ cancelled: string }>(
+		`WITH old AS (
+		     SELECT id, user_id, option_id, reserved_cents, covered_quantity FROM orders
+		      WHERE market_id = $1 AND ${RESTING} FOR UPDATE),
+		 cancelled AS (
+		     UPDATE orders o SET status = 'CANCELLED', reserved_cents = 0, covered_quantity = 0, updated_at = now()
+		       FROM old WHERE o.id = old.id
+		     RETURNING o.id, o.user_id, old.option_id, old.reserved_cents, old.covered_quantity),
+		 unlocked AS (
+		     UPDATE positions p SET locked_quantity = p.locked_quantity - s.covered, updated_at = now()
+		       FROM (SELECT user_id, option_id, sum(covered_quantity)::int AS covered FROM cancelled
+		              GROUP BY user_id, option_id) s
+		      WHERE p.user_id = s.user_id AND p.option_id = s.option_id AND s.covered > 0
+		     RETURNING 1),
+		 journals AS (
+		     SELECT id AS order_id, user_id, reserved_cents, nextval('ledger_journal_seq') AS journal_id
+		       FROM cancelled WHERE reserved_cents > 0),
+		 released AS (
+		     INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, market_id)
+		     SELECT j.journal_id, a.id, 'RELEASE',
+		            CASE a.kind WHEN 'TRADER_CASH' THEN j.reserved_cents ELSE -j.reserved_cents END, j.order_id, $1
+		       FROM journals j JOIN accounts a ON a.user_id = j.user_id AND a.kind IN ('TRADER_CASH', 'TRADER_RESERVED')
+		     RETURNING 1),
+		 balances AS (
+		     UPDATE accounts a SET balance_cents = a.balance_cents
+		            + CASE a.kind WHEN 'TRADER_CASH' THEN s.total ELSE -s.total END
+		       FROM (SELECT user_id, sum(reserved_cents) AS total FROM cancelled GROUP BY user_id) s
+		      WHERE a.user_id = s.user_id AND a.kind IN ('TRADER_CASH', 'TRADER_RESERVED') AND s.total > 0
+		     RETURNING 1),
+		 order_events AS (
+		     INSERT INTO events (topic, kind, option_id, market_id, user_id, payload)
+		     SELECT 'user:' || user_id, 'order', option_id, $1, user_id,
+		            json_build_object('id', id::text, 'status', 'CANCELLED', 'reason', 'MARKET_CLOSED')
+		       FROM cancelled RETURNING 1)
+		 SELECT (SELECT count(*) FROM cancelled)::text AS cancelled,
+		        (SELECT count(*) FROM unlocked) + (SELECT count(*) FROM released)
+		        + (SELECT count(*) FROM balances) + (SELECT count(*) FROM order_events) AS writes`,
+		[marketId]
+	);
+	return Number(rows[0]?.cancelled ?? 0);
+}
+
+interface Payout {
+	user_id: string;
+	option_id: string;
+	quantity: number;
+	cost_basis_cents: string;
+	payout_cents: string;
+}
+
+/**
+ * Pays out and closes every position of the market in one journal per position, from the
+ * collateral account, and books the realized PnL (payout − cost).
+ */
+async function settlePositions(
+	client: pg.ClientBase,
+	marketId: string,
+	payouts: Payout[],
+	kind: string
+) {
+	if (payouts.length === 0) return 0;
+	const { rows } = await client.query<{ paid: string | null }>(
+		`WITH p AS (
+		     SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::bigint[])
+		         AS p(user_id, option_id, cost, payout)),
+		 closed AS (
+		     UPDATE positions pos SET quantity = 0, locked_quantity = 0, cost_basis_cents = 0,
+		            realized_pnl_cents = pos.realized_pnl_cents + p.payout - p.cost, updated_at = now()
+		       FROM p WHERE pos.user_id = p.user_id AND pos.option_id = p.option_id RETURNING 1),
+		 journals AS (SELECT p.*, nextval('ledger_journal_seq') AS journal_id FROM p WHERE p.payout > 0),
+		 posted AS (
+		     INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, market_id, memo)
+		     SELECT j.journal_id, a.id, $6::"LedgerKind",
+		            CASE WHEN a.user_id IS NULL THEN -j.payout ELSE j.payout END, $1, 'option ' || j.option_id
+		       FROM journals j JOIN accounts a
+		         ON (a.user_id = j.user_id AND a.kind = 'TRADER_CASH')
+		         OR (a.user_id IS NULL AND a.kind = 'EXCHANGE_COLLATERAL')
+		     RETURNING 1),
+		 traders AS (
+		     UPDATE accounts a SET balance_cents = a.balance_cents + s.total
+		       FROM (SELECT user_id, sum(payout) AS total FROM p GROUP BY user_id) s
+		      WHERE a.user_id = s.user_id AND a.kind = 'TRADER_CASH' AND s.total > 0 RETURNING 1),
+		 collateral AS (
+		     UPDATE accounts SET balance_cents = balance_cents - (SELECT sum(payout) FROM p)
+		      WHERE user_id IS NULL AND kind = 'EXCHANGE_COLLATERAL' RETURNING 1)
+		 SELECT (SELECT sum(payout) FROM p)::text AS paid,
+		        (SELECT count(*) FROM closed) + (SELECT count(*) FROM posted) + (SELECT count(*) FROM traders)
+		        + (SELECT count(*) FROM collateral) AS writes`,
+		[
+			marketId,
+			payouts.map((p) => p.user_id),
+			payouts.map((p) => p.option_id),
+			payouts.map((p) => p.cost_basis_cents),
+			payouts.map((p) => p.payout_cents),
+			kind
+		]
+	);
+	return Number(rows[0]?.paid ?? 0);
+}
+
+async function openPositions(client: pg.ClientBase, marketId: string) {
+	const { rows } = await client.query<Omit<Payout, 'payout_cents'>>(
+		`SELECT p.user_id, p.option_id, p.quantity, p.cost_basis_cents::text
+		   FROM positions p JOIN market_options o ON o.id = p.option_id
+		  WHERE o.market_id = $1 AND p.quantity <> 0 ORDER BY p.option_id, p.user_id`,
+		[marketId]
+	);
+	return rows;
+}
+
+async function finish(
+	pool: pg.Pool,
+	marketId: string,
+	settle: (client: pg.ClientBase) => Promise<{ settledPositions: number; paidCents: number }>
+): Promise<LifecycleResult> {
+	return inTransaction(pool, async (client) => {
+		const status = await lockMarket(client, marketId);
+		if (!status) return { ok: false, code: 'MARKET_NOT_FOUND', message: `No market ${marketId}` };
+		if (status === 'RESOLVED') {
+			return { ok: false, code: 'INVALID_TRANSITION', message: 'The market is already resolved' };
+		}
+		const cancelledOrders = await cancelResting(client, marketId);
+		const settled = await settle(client);
+		await bumpBooks(client, marketId, 'market.resolved');
+		return { ok: true, status: 'RESOLVED', cancelledOrders, ...settled };
+	});
+}
+
+/** Names the winning option and settles: each long share of it and short share of every other pays 100¢. */
+export function resolveMarket(
+	pool: pg.Pool,
+	marketId: string,
+	winningOptionId: string
+): Promise<LifecycleResult> {
+	return finish(pool, marketId, async (client) => {
+		const { rowCount } = await client.query(
+			`UPDATE markets SET status = 'RESOLVED', resolution = 'OPTION', resolved_option_id = $2,
+			        resolved_at = now(), updated_at = now()
+			  WHERE id = $1 AND EXISTS (SELECT 1 FROM market_options WHERE id = $2 AND market_id = $1)`,
+			[marketId, winningOptionId]
+		);
+		if (rowCount === 0) {
+			throw new LifecycleRefusal(
+				'UNKNOWN_OPTION',
+				`Option ${winningOptionId} is not an option of this market`
+			);
+		}
+		const payouts = (await openPositions(client, marketId)).map((position) => {
+			const wins =
+				position.option_id === winningOptionId ? position.quantity > 0 : position.quantity < 0;
+			return { ...position, payout_cents: String(wins ? 100 * Math.abs(position.quantity) : 0) };
+		});
+		const paidCents = await settlePositions(client, marketId, payouts, 'SETTLEMENT');
+		return { settledPositions: payouts.length, paidCents };
+	}).catch(refusalToResult);
+}
+
+/**
+ * Voids the market: every open position is refunded what it cost. An option's collateral is
+ * 100¢ per open pair, but positions that changed hands at other prices can cost more or less
+ * than that in total; refunds are then scaled to the collateral (largest remainders first),
+ * so the exchange never pays out money it does not hold, and any collateral left goes to fees.
+ */
+export function voidMarket(pool: pg.Pool, marketId: string): Promise<LifecycleResult> {
+	return finish(pool, marketId, async (client) => {
+		await client.query(
+			`UPDATE markets SET status = 'RESOLVED', resolution = 'VOID', resolved_option_id = NULL,
+			        resolved_at = now(), updated_at = now() WHERE id = $1`,
+			[marketId]
+		);
+		const positions = await openPositions(client, marketId);
+		const payouts = refundsAtCost(positions);
+		const paidCents = await settlePositions(client, marketId, payouts, 'REFUND');
+		const held = positions.reduce((sum, p) => sum + (p.quantity > 0 ? 100 * p.quantity : 0), 0);
+		const leftover = held - paidCents;
+		if (leftover > 0) {
+			await client.query(
+				`WITH j AS (SELECT nextval('ledger_journal_seq') AS id),
+				 posted AS (
+				     INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, market_id, memo)
+				     SELECT j.id, a.id, 'FEE', CASE a.kind WHEN 'EXCHANGE_FEES' THEN $2::bigint ELSE -$2::bigint END,
+				            $1, 'void: collateral left after refunds at cost'
+				       FROM j, accounts a WHERE a.user_id IS NULL AND a.kind IN ('EXCHANGE_FEES', 'EXCHANGE_COLLATERAL')
+				     RETURNING account_id, amount_cents)
+				 UPDATE accounts a SET balance_cents = a.balance_cents + posted.amount_cents
+				   FROM posted WHERE a.id = posted.account_id`,
+				[marketId, leftover]
+			);
+		}
+		return { settledPositions: payouts.length, paidCents };
+	}).catch(refusalToResult);
+}
+
+/** Refunds each position its cost, scaled per option so the total never exceeds that option's collateral. */
+export function refundsAtCost(positions: Omit<Payout, 'payout_cents'>[]): Payout[] {
+	const byOption = new Map<string, Omit<Payout, 'payout_cents'>[]>();
+	for (const position of positions) {
+		const list = byOption.get(position.option_id) ?? [];
+		list.push(position);
+		byOption.set(position.option_id, list);
+	}
+	const payouts: Payout[] = [];
+	for (const list of byOption.values()) {
+		const collateral = list.reduce((sum, p) => sum + (p.quantity > 0 ? 100 * p.quantity : 0), 0);
+		const cost = list.reduce((sum, p) => sum + Number(p.cost_basis_cents), 0);
+		if (cost <= collateral) {
+			for (const p of list) payouts.push({ ...p, payout_cents: p.cost_basis_cents });
+			continue;
+		}
+		// Largest-remainder apportionment: exact integer cents that add up to the collateral.
+		const shares = list.map((p) => {
+			const exact = (Number(p.cost_basis_cents) * collateral) / cost;
+			return { p, floor: Math.floor(exact), remainder: exact - Math.floor(exact) };
+		});
+		let left = collateral - shares.reduce((sum, s) => sum + s.floor, 0);
+		for (const share of [...shares].sort((a, b) => b.remainder - a.remainder)) {
+			if (left === 0) break;
+			share.floor++;
+			left--;
+		}
+		for (const share of shares) payouts.push({ ...share.p, payout_cents: String(share.floor) });
+	}
+	return payouts;
+}
+
+class LifecycleRefusal extends Error {
+	constructor(
+		readonly code: 'UNKNOWN_OPTION',
+		message: string
+	) {
+		super(message);
+	}
+}
+
+function refusalToResult(error: unknown): LifecycleResult {
+	if (error instanceof LifecycleRefusal)
+		return { ok: false, code: error.code, message: error.message };
+	throw error;
+}
