@@ -6,6 +6,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { matchingRows, runMatchingBench } from './matching';
+import { persistedRows, runPersistedBench } from './persisted';
 
 type Row = Record<string, string | number>;
 
@@ -25,7 +26,10 @@ function bench<R>(name: string, run: () => Promise<R>, rows: (result: R) => Row[
 	};
 }
 
-const benches: Bench[] = [bench('matching', () => runMatchingBench(), matchingRows)];
+const benches: Bench[] = [
+	bench('matching', () => runMatchingBench(), matchingRows),
+	bench('persisted', () => runPersistedBench(), persistedRows)
+];
 
 const resultsDir = new URL('../../bench/results/', import.meta.url);
 

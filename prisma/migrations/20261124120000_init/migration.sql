@@ -144,13 +144,18 @@ CREATE TABLE "positions" (
 CREATE TABLE "accounts" (
     "id" SERIAL NOT NULL,
     "user_id" UUID,
+    "option_id" UUID,
     "kind" "AccountKind" NOT NULL,
     "balance_cents" BIGINT NOT NULL DEFAULT 0,
     CONSTRAINT "accounts_pkey" PRIMARY KEY ("id"),
     -- A trader's available and reserved cash can never go below zero; nor can the collateral
     -- that backs open positions. Only EXTERNAL (money from outside) runs negative.
     CONSTRAINT "accounts_balance_cents_check" CHECK ("kind" = 'EXTERNAL' OR "balance_cents" >= 0),
-    CONSTRAINT "accounts_owner_check" CHECK (("user_id" IS NOT NULL) = ("kind" IN ('TRADER_CASH', 'TRADER_RESERVED')))
+    -- Trader accounts belong to a user; collateral belongs to one option's book, so that books
+    -- never queue behind each other on one collateral row.
+    CONSTRAINT "accounts_owner_check" CHECK (
+        ("user_id" IS NOT NULL) = ("kind" IN ('TRADER_CASH', 'TRADER_RESERVED'))
+        AND ("option_id" IS NOT NULL) = ("kind" = 'EXCHANGE_COLLATERAL'))
 );
 
 CREATE TABLE "ledger_entries" (
@@ -228,6 +233,7 @@ CREATE INDEX "trades_option_id_created_at_idx" ON "trades"("option_id", "created
 CREATE INDEX "trades_maker_order_id_idx" ON "trades"("maker_order_id");
 CREATE INDEX "trades_taker_order_id_idx" ON "trades"("taker_order_id");
 CREATE INDEX "positions_option_id_idx" ON "positions"("option_id");
+CREATE UNIQUE INDEX "accounts_option_id_key" ON "accounts"("option_id");
 CREATE UNIQUE INDEX "accounts_user_id_kind_key" ON "accounts"("user_id", "kind");
 CREATE INDEX "ledger_entries_account_id_id_idx" ON "ledger_entries"("account_id", "id");
 CREATE INDEX "ledger_entries_journal_id_idx" ON "ledger_entries"("journal_id");
@@ -248,13 +254,24 @@ ALTER TABLE "trades" ADD CONSTRAINT "trades_option_id_fkey" FOREIGN KEY ("option
 ALTER TABLE "positions" ADD CONSTRAINT "positions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "positions" ADD CONSTRAINT "positions_option_id_fkey" FOREIGN KEY ("option_id") REFERENCES "market_options"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "accounts" ADD CONSTRAINT "accounts_option_id_fkey" FOREIGN KEY ("option_id") REFERENCES "market_options"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
--- Outside what schema.prisma can say: one account per exchange kind, the journal sequence,
--- and append-only ledger and audit tables.
-CREATE UNIQUE INDEX "accounts_exchange_kind_key" ON "accounts"("kind") WHERE "user_id" IS NULL;
+-- Outside what schema.prisma can say: one fees and one external account for the exchange, a
+-- collateral account made with every book, the journal sequence, and append-only ledger and
+-- audit tables.
+CREATE UNIQUE INDEX "accounts_exchange_kind_key" ON "accounts"("kind") WHERE "user_id" IS NULL AND "option_id" IS NULL;
 CREATE SEQUENCE "ledger_journal_seq";
-INSERT INTO "accounts" ("kind") VALUES ('EXCHANGE_COLLATERAL'), ('EXCHANGE_FEES'), ('EXTERNAL');
+INSERT INTO "accounts" ("kind") VALUES ('EXCHANGE_FEES'), ('EXTERNAL');
+
+CREATE FUNCTION "open_collateral_account"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO "accounts" ("kind", "option_id") VALUES ('EXCHANGE_COLLATERAL', NEW."option_id");
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER "books_open_collateral_account" AFTER INSERT ON "books"
+    FOR EACH ROW EXECUTE FUNCTION "open_collateral_account"();
 
 CREATE FUNCTION "refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

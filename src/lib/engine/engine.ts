@@ -16,6 +16,7 @@ export type EngineErrorCode =
 	| 'INSUFFICIENT_FUNDS'
 	| 'ORDER_NOT_AMENDABLE'
 	| 'NOTHING_TO_AMEND'
+	| 'POST_ONLY_WOULD_CROSS'
 	| 'CLIENT_ORDER_ID_IN_USE';
 
 export type EngineResult<T> =

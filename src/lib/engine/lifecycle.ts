@@ -179,15 +179,16 @@ async function settlePositions(
 		            CASE WHEN a.user_id IS NULL THEN -j.payout ELSE j.payout END, $1, 'option ' || j.option_id
 		       FROM journals j JOIN accounts a
 		         ON (a.user_id = j.user_id AND a.kind = 'TRADER_CASH')
-		         OR (a.user_id IS NULL AND a.kind = 'EXCHANGE_COLLATERAL')
+		         OR (a.option_id = j.option_id AND a.kind = 'EXCHANGE_COLLATERAL')
 		     RETURNING 1),
 		 traders AS (
 		     UPDATE accounts a SET balance_cents = a.balance_cents + s.total
 		       FROM (SELECT user_id, sum(payout) AS total FROM p GROUP BY user_id) s
 		      WHERE a.user_id = s.user_id AND a.kind = 'TRADER_CASH' AND s.total > 0 RETURNING 1),
 		 collateral AS (
-		     UPDATE accounts SET balance_cents = balance_cents - (SELECT sum(payout) FROM p)
-		      WHERE user_id IS NULL AND kind = 'EXCHANGE_COLLATERAL' RETURNING 1)
+		     UPDATE accounts a SET balance_cents = a.balance_cents - s.total
+		       FROM (SELECT option_id, sum(payout) AS total FROM p GROUP BY option_id) s
+		      WHERE a.option_id = s.option_id AND a.kind = 'EXCHANGE_COLLATERAL' RETURNING 1)
 		 SELECT (SELECT sum(payout) FROM p)::text AS paid,
 		        (SELECT count(*) FROM closed) + (SELECT count(*) FROM posted) + (SELECT count(*) FROM traders)
 		        + (SELECT count(*) FROM collateral) AS writes`,
@@ -276,20 +277,28 @@ export function voidMarket(pool: pg.Pool, marketId: string): Promise<LifecycleRe
 		const positions = await openPositions(client, marketId);
 		const payouts = refundsAtCost(positions);
 		const paidCents = await settlePositions(client, marketId, payouts, 'REFUND');
-		const held = positions.reduce((sum, p) => sum + (p.quantity > 0 ? 100 * p.quantity : 0), 0);
-		const leftover = held - paidCents;
-		if (leftover > 0) {
+		const leftover = new Map<string, number>();
+		for (const p of positions) {
+			if (p.quantity > 0)
+				leftover.set(p.option_id, (leftover.get(p.option_id) ?? 0) + 100 * p.quantity);
+		}
+		for (const p of payouts)
+			leftover.set(p.option_id, leftover.get(p.option_id)! - Number(p.payout_cents));
+		for (const [optionId, cents] of leftover) {
+			if (cents === 0) continue;
 			await client.query(
 				`WITH j AS (SELECT nextval('ledger_journal_seq') AS id),
 				 posted AS (
 				     INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, market_id, memo)
-				     SELECT j.id, a.id, 'FEE', CASE a.kind WHEN 'EXCHANGE_FEES' THEN $2::bigint ELSE -$2::bigint END,
+				     SELECT j.id, a.id, 'FEE', CASE a.kind WHEN 'EXCHANGE_FEES' THEN $3::bigint ELSE -$3::bigint END,
 				            $1, 'void: collateral left after refunds at cost'
-				       FROM j, accounts a WHERE a.user_id IS NULL AND a.kind IN ('EXCHANGE_FEES', 'EXCHANGE_COLLATERAL')
+				       FROM j, accounts a
+				      WHERE (a.kind = 'EXCHANGE_FEES' AND a.user_id IS NULL AND a.option_id IS NULL)
+				         OR (a.kind = 'EXCHANGE_COLLATERAL' AND a.option_id = $2)
 				     RETURNING account_id, amount_cents)
 				 UPDATE accounts a SET balance_cents = a.balance_cents + posted.amount_cents
 				   FROM posted WHERE a.id = posted.account_id`,
-				[marketId, leftover]
+				[marketId, optionId, cents]
 			);
 		}
 		return { settledPositions: payouts.length, paidCents };

@@ -14,6 +14,7 @@ import type {
 import { BookWriter, type SettledResult } from './local/book-writer';
 import type { BookCommand } from './local/batch';
 import { CachedBook } from './local/cached-book';
+import { IdAllocator } from './local/ids';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export class LocalEngine implements TradingEngine {
 	readonly name: EngineName;
 	private readonly writers = new Map<string, BookWriter>();
 	private readonly maxBatch: number;
+	private readonly ids: IdAllocator;
 	private sweeper: NodeJS.Timeout | undefined;
 
 	constructor(
@@ -38,12 +40,13 @@ export class LocalEngine implements TradingEngine {
 	) {
 		this.name = engineName;
 		this.maxBatch = maxBatch;
+		this.ids = new IdAllocator();
 	}
 
 	private writer(optionId: string): BookWriter {
 		let writer = this.writers.get(optionId);
 		if (!writer) {
-			writer = new BookWriter(this.pool, new CachedBook(optionId), this.maxBatch);
+			writer = new BookWriter(this.pool, new CachedBook(optionId), this.ids, this.maxBatch);
 			this.writers.set(optionId, writer);
 		}
 		return writer;
@@ -97,7 +100,7 @@ export class LocalEngine implements TradingEngine {
 			[now]
 		);
 		const results = await Promise.all(
-			rows.map((row) => this.submit(row.option_id, { kind: 'expire' }))
+			rows.map((row) => this.submit(row.option_id, { kind: 'expire', now }))
 		);
 		return results.reduce((sum, result) => sum + (result.ok ? result.affected.length : 0), 0);
 	}

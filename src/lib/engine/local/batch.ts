@@ -16,6 +16,7 @@ import {
 	type OrderRow,
 	type TradeRecord
 } from './records';
+import type { IdAllocator } from './ids';
 import { writeBatch, type BookLevelChange } from './writes';
 
 export type BookCommand =
@@ -23,7 +24,7 @@ export type BookCommand =
 	| { kind: 'amend'; userId: string; input: AmendOrderInput }
 	| { kind: 'cancel'; userId: string; orderId: string }
 	| { kind: 'cancelAll'; userId: string | null; reason: CancelReason }
-	| { kind: 'expire' };
+	| { kind: 'expire'; now: Date };
 
 export type CommandResult =
 	| { ok: true; order: OrderRecord | null; affected: OrderRecord[]; duplicate: boolean }
@@ -47,18 +48,48 @@ interface BookRow {
 	status: 'OPEN' | 'HALTED' | 'CLOSED' | 'RESOLVED';
 }
 
+/** Opens the transaction and takes the book's advisory lock, in one round trip. */
+export function beginAndLockSql(optionId: string): string {
+	if (!/^[0-9a-f-]{36}$/i.test(optionId)) throw new Error(`Not an option id: ${optionId}`);
+	return `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('${optionId}', 7))`;
+}
+
+export interface BatchContext {
+	ids: IdAllocator;
+	/**
+	 * Read placing traders' cash under a row lock (FOR UPDATE). Off by default: balances are
+	 * read without a lock and the database's check (available ≥ 0) catches a race, after which
+	 * the batch is run again with locks, so rows of busy traders are held only while writing.
+	 */
+	lockBalances: boolean;
+}
+
+/** Runs a batch inside a transaction the caller has begun with beginAndLockSql(). */
 export async function runBatch(
 	client: pg.ClientBase,
 	cache: CachedBook,
 	commands: BookCommand[],
-	now: Date
+	now: Date,
+	context: BatchContext
 ): Promise<BatchOutcome> {
-	await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [cache.optionId]);
-	const { rows: bookRows } = await client.query<BookRow>(
-		`SELECT b.seq::text, b.last_price_cents, o.market_id, m.status
+	const funded = [
+		...new Set(
+			commands.flatMap((c) => (c.kind === 'place' || c.kind === 'amend' ? [c.userId] : []))
+		)
+	];
+	const balances = context.lockBalances
+		? `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
+		      FROM (SELECT user_id, balance_cents FROM accounts WHERE user_id = ANY($2::uuid[])
+		              AND kind = 'TRADER_CASH' ORDER BY id FOR UPDATE) locked)`
+		: `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
+		      FROM accounts WHERE user_id = ANY($2::uuid[]) AND kind = 'TRADER_CASH')`;
+	const { rows: bookRows } = await client.query<
+		BookRow & { balances: { userId: string; cents: string }[] | null }
+	>(
+		`SELECT b.seq::text, b.last_price_cents, o.market_id, m.status, ${balances} AS balances
 		   FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
 		  WHERE b.option_id = $1`,
-		[cache.optionId]
+		[cache.optionId, funded]
 	);
 	const bookRow = bookRows[0];
 	if (!bookRow) {
@@ -72,7 +103,9 @@ export async function runBatch(
 	cache.lastPriceCents = bookRow.last_price_cents;
 
 	const batch = new Batch(cache, bookRow.market_id, bookRow.status, now);
-	await batch.prepare(client, commands);
+	for (const balance of bookRow.balances ?? [])
+		batch.money.knowAvailable(balance.userId, Number(balance.cents));
+	await batch.prepare(client, commands, context.ids);
 	const results = commands.map((command) => batch.apply(command));
 	await writeBatch(client, {
 		optionId: cache.optionId,
@@ -87,7 +120,8 @@ export async function runBatch(
 		}),
 		money: batch.money,
 		levelChanges: batch.levelChanges,
-		now
+		now,
+		ids: context.ids
 	});
 	cache.seq = batch.seq;
 	return { results, trades: batch.trades };
@@ -116,8 +150,8 @@ class Batch {
 		this.seq = cache.seq;
 	}
 
-	/** Reads what matching needs: earlier orders with the same clientOrderIds, traders' cash (locked), new ids. */
-	async prepare(client: pg.ClientBase, commands: BookCommand[]): Promise<void> {
+	/** Reads earlier orders with the same clientOrderIds, and takes ids for the new orders. */
+	async prepare(client: pg.ClientBase, commands: BookCommand[], ids: IdAllocator): Promise<void> {
 		const places = commands.filter(
 			(c): c is Extract<BookCommand, { kind: 'place' }> => c.kind === 'place'
 		);
@@ -133,26 +167,7 @@ class Batch {
 				this.existingByClientId.set(`${order.userId}\u0000${order.clientOrderId}`, order);
 			}
 		}
-		const funded = [
-			...new Set(
-				commands.flatMap((c) => (c.kind === 'place' || c.kind === 'amend' ? [c.userId] : []))
-			)
-		];
-		if (funded.length > 0) {
-			const { rows } = await client.query<{ user_id: string; balance_cents: string }>(
-				`SELECT user_id, balance_cents::text FROM accounts
-				  WHERE user_id = ANY($1::uuid[]) AND kind = 'TRADER_CASH' ORDER BY id FOR UPDATE`,
-				[funded]
-			);
-			for (const row of rows) this.money.knowAvailable(row.user_id, Number(row.balance_cents));
-		}
-		if (places.length > 0) {
-			const { rows } = await client.query<{ id: string }>(
-				`SELECT nextval('orders_id_seq')::text AS id FROM generate_series(1, $1::int)`,
-				[places.length]
-			);
-			this.newIds = rows.map((row) => row.id).reverse();
-		}
+		this.newIds = (await ids.take(client, 'orders_id_seq', places.length)).reverse();
 	}
 
 	apply(command: BookCommand): CommandResult {
@@ -166,7 +181,7 @@ class Batch {
 			case 'cancelAll':
 				return this.cancelAll(command.userId, command.reason);
 			case 'expire':
-				return this.expire();
+				return this.expire(command.now);
 		}
 	}
 
@@ -180,10 +195,14 @@ class Batch {
 		const key = input.clientOrderId === undefined ? null : `${userId}\u0000${input.clientOrderId}`;
 		const earlier = key === null ? undefined : this.existingByClientId.get(key);
 		if (earlier) {
+			// The stored order may have been amended since, so this compares what an amend keeps.
+			const samePrice = input.type === 'MARKET' || earlier.priceCents === input.priceCents;
 			if (
 				earlier.optionId !== this.cache.optionId ||
 				earlier.side !== input.side ||
-				earlier.quantity !== input.quantity
+				earlier.type !== input.type ||
+				(earlier.quantity !== input.quantity && earlier.filledQuantity === 0) ||
+				!samePrice
 			) {
 				return fail(
 					'CLIENT_ORDER_ID_IN_USE',
@@ -286,6 +305,12 @@ class Batch {
 			return fail('NOTHING_TO_AMEND', 'That is the order as it stands');
 		}
 		if (this.marketStatus !== 'OPEN') return fail('MARKET_NOT_OPEN', 'The market is not open');
+		if (order.postOnly && newPrice !== order.priceCents && this.wouldCross(order.side, newPrice)) {
+			return fail(
+				'POST_ONLY_WOULD_CROSS',
+				`A post-only order cannot move to ${newPrice}¢: it would trade`
+			);
+		}
 
 		if (newPrice === order.priceCents && newOpen < open) {
 			this.money.shrinkHold(userId, order.id, order, open, open - newOpen);
@@ -324,6 +349,13 @@ class Batch {
 		return { ok: true, order, affected: [], duplicate: false };
 	}
 
+	private wouldCross(side: 'BUY' | 'SELL', priceCents: number): boolean {
+		const best = this.cache.book.snapshot(1);
+		return side === 'BUY'
+			? best.asks[0] !== undefined && best.asks[0].priceCents <= priceCents
+			: best.bids[0] !== undefined && best.bids[0].priceCents >= priceCents;
+	}
+
 	private cancel(userId: string, orderId: string): CommandResult {
 		const order = this.ownResting(userId, orderId);
 		if (!order) return fail('UNKNOWN_ORDER', `You have no open order ${orderId}`);
@@ -341,9 +373,9 @@ class Batch {
 		return { ok: true, order: null, affected: this.process(this.events), duplicate: false };
 	}
 
-	private expire(): CommandResult {
+	private expire(now: Date): CommandResult {
 		this.events.length = 0;
-		this.cache.book.expire({ type: 'expire', nowMs: this.now.getTime() }, this.events);
+		this.cache.book.expire({ type: 'expire', nowMs: now.getTime() }, this.events);
 		return { ok: true, order: null, affected: this.process(this.events), duplicate: false };
 	}
 
@@ -352,6 +384,22 @@ class Batch {
 		if (!order)
 			throw new Error(`The core reported order ${orderId}, which this engine does not know`);
 		return order;
+	}
+
+	/** `seller`'s sale used shares its other resting sells had locked: they hold cash for them now. */
+	private moveCoverage(seller: OrderRecord, shares: number): void {
+		let left = shares;
+		for (const order of this.cache.orders.values()) {
+			if (left === 0) break;
+			if (order.userId !== seller.userId || order.side !== 'SELL' || order === seller) continue;
+			const taken = Math.min(left, order.coveredQuantity);
+			if (taken === 0) continue;
+			this.money.uncover(order.userId, order.id, order, taken);
+			this.touched.add(order);
+			left -= taken;
+		}
+		if (left > 0)
+			throw new Error(`No resting sell of ${seller.userId} held ${left} of the shares sold`);
 	}
 
 	/** Applies the core's events for one command; returns the orders that left the book. */
@@ -364,16 +412,16 @@ class Batch {
 					const maker = this.find(event.makerOrderId);
 					const taker = this.find(event.takerOrderId);
 					const [buy, sell] = event.takerSide === 'BUY' ? [taker, maker] : [maker, taker];
-					const sellOpenBefore = openQuantity(sell);
-					this.money.fill(
+					const { coverageTaken } = this.money.fill(
 						{
 							priceCents: event.priceCents,
 							quantity: event.quantity,
 							tradeIndex: this.trades.length
 						},
 						{ userId: buy.userId, orderId: buy.id, hold: buy },
-						{ userId: sell.userId, orderId: sell.id, hold: sell, openBefore: sellOpenBefore }
+						{ userId: sell.userId, orderId: sell.id, hold: sell }
 					);
+					if (coverageTaken > 0) this.moveCoverage(sell, coverageTaken);
 					for (const order of [maker, taker]) {
 						order.filledQuantity += event.quantity;
 						order.status = order.filledQuantity === order.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
@@ -424,8 +472,13 @@ class Batch {
 				}
 				case 'rejected': {
 					if (event.orderId === null) break;
+					if (this.cache.orders.has(event.orderId)) {
+						// The shell checks everything the core could refuse about a resting order
+						// first; if the core still refuses, money has moved: abort the batch.
+						throw new Error(`The core refused a change to order ${event.orderId}: ${event.code}`);
+					}
 					const order = this.batchOrders.get(event.orderId);
-					if (order && order.status === 'OPEN' && !this.cache.orders.has(order.id)) {
+					if (order && order.status === 'OPEN') {
 						order.status = 'REJECTED';
 						order.rejectReason = event.code;
 						this.money.releaseHold(order.userId, order.id, order);

@@ -4,7 +4,8 @@
 import type pg from 'pg';
 import type { FillView, OrderView } from '$lib/shared/orders';
 import type { EngineErrorCode } from '../engine';
-import { runBatch, type BookCommand } from './batch';
+import { beginAndLockSql, runBatch, type BookCommand } from './batch';
+import type { IdAllocator } from './ids';
 import type { CachedBook } from './cached-book';
 import { fillViewsFor, toOrderView } from './records';
 
@@ -35,6 +36,7 @@ export class BookWriter {
 	constructor(
 		private readonly pool: pg.Pool,
 		private readonly cache: CachedBook,
+		private readonly ids: IdAllocator,
 		private readonly maxBatch: number
 	) {}
 
@@ -73,15 +75,17 @@ export class BookWriter {
 	}
 
 	private async commit(batch: Pending[]): Promise<void> {
+		let lockBalances = false;
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.pool.connect();
 			try {
-				await client.query('BEGIN');
+				await client.query(beginAndLockSql(this.cache.optionId));
 				const outcome = await runBatch(
 					client,
 					this.cache,
 					batch.map((item) => item.command),
-					new Date()
+					new Date(),
+					{ ids: this.ids, lockBalances }
 				);
 				await client.query('COMMIT');
 				// Views are taken now: the records live on in the cache and later batches change them.
@@ -105,8 +109,16 @@ export class BookWriter {
 			} catch (error) {
 				this.cache.invalidate();
 				await client.query('ROLLBACK').catch(() => undefined);
-				const code = (error as { code?: string }).code;
-				if (!(code && RETRYABLE.has(code)) || attempt >= MAX_ATTEMPTS) throw error;
+				const { code, constraint } = error as { code?: string; constraint?: string };
+				// Cash read without a lock was spent by another book meanwhile: run again, locked.
+				const raced =
+					code === '23514' && constraint === 'accounts_balance_cents_check' && !lockBalances;
+				// Two books took the same new clientOrderId at once: the retry finds the other order.
+				const sameClientId =
+					code === '23505' && constraint === 'orders_user_id_client_order_id_key';
+				if (raced) lockBalances = true;
+				else if (sameClientId && attempt < MAX_ATTEMPTS) continue;
+				else if (!(code && RETRYABLE.has(code)) || attempt >= MAX_ATTEMPTS) throw error;
 			} finally {
 				client.release();
 			}

@@ -188,8 +188,8 @@ export class BatchMoney {
 	fill(
 		trade: { priceCents: number; quantity: number; tradeIndex: number },
 		buyer: { userId: string; orderId: string; hold: OrderHold },
-		seller: { userId: string; orderId: string; hold: OrderHold; openBefore: number }
-	): void {
+		seller: { userId: string; orderId: string; hold: OrderHold }
+	): { coverageTaken: number } {
 		const { priceCents: x, quantity: n, tradeIndex } = trade;
 		const journal = this.journals++;
 
@@ -211,7 +211,9 @@ export class BatchMoney {
 			tradeIndex
 		);
 
-		// Seller: sells locked shares first, then free long shares, then opens a short (pays 100 − x).
+		// Seller: sells its own locked shares first, then free long shares, then long shares that
+		// other resting sells of theirs had locked (those orders must then hold cash instead: the
+		// caller moves that coverage), and only then opens a short (pays 100 − x a share).
 		const sellerPosition = this.position(seller.userId);
 		const fromCovered = Math.min(n, seller.hold.coveredQuantity);
 		const uncovered = n - fromCovered;
@@ -219,11 +221,13 @@ export class BatchMoney {
 		sellerPosition.lockedQuantity -= fromCovered;
 		const sellerRelease = (SHARE_PAYOUT_CENTS - seller.hold.priceCents) * uncovered;
 		seller.hold.reservedCents -= sellerRelease;
-		const freeLong = Math.max(
-			sellerPosition.quantity - fromCovered - sellerPosition.lockedQuantity,
-			0
+		const longAfterCovered = Math.max(sellerPosition.quantity - fromCovered, 0);
+		const closedFree = Math.min(
+			uncovered,
+			Math.max(longAfterCovered - sellerPosition.lockedQuantity, 0)
 		);
-		const longClosed = fromCovered + Math.min(uncovered, freeLong);
+		const coverageTaken = Math.min(uncovered - closedFree, longAfterCovered - closedFree);
+		const longClosed = fromCovered + closedFree + coverageTaken;
 		const shortOpened = n - longClosed;
 		const sellerProceeds = this.closeShares(sellerPosition, longClosed, x);
 		sellerPosition.quantity -= shortOpened;
@@ -236,6 +240,20 @@ export class BatchMoney {
 			sellerProceeds - (SHARE_PAYOUT_CENTS - x) * shortOpened,
 			tradeIndex
 		);
+		return { coverageTaken };
+	}
+
+	/**
+	 * Another resting sell of the same trader loses `shares` of its locked shares (sold by a
+	 * different order): it holds (100 − p) a share of cash for them instead. The sale's proceeds
+	 * and released reserve always cover this.
+	 */
+	uncover(userId: string, orderId: string, hold: OrderHold, shares: number): void {
+		hold.coveredQuantity -= shares;
+		this.position(userId).lockedQuantity -= shares;
+		const cents = (SHARE_PAYOUT_CENTS - hold.priceCents) * shares;
+		hold.reservedCents += cents;
+		this.moveToReserve(userId, orderId, cents);
 	}
 
 	/** Closes `shares` of a position at `proceedsPerShare`; returns the proceeds and books the PnL. */

@@ -2,6 +2,7 @@
 // account balances, ledger journals, the book's seq and the event outbox, then NOTIFY with
 // the last event id. Set-based (unnest), so a batch of hundreds of orders is one round trip.
 import type pg from 'pg';
+import type { IdAllocator } from './ids';
 import type { BatchMoney, PositionState } from './money';
 import { toOrderView, type OrderRecord, type TradeRecord } from './records';
 
@@ -26,6 +27,7 @@ export interface BatchWrite {
 	money: BatchMoney;
 	levelChanges: BookLevelChange[];
 	now: Date;
+	ids: IdAllocator;
 }
 
 const statement = `
@@ -34,10 +36,11 @@ new_orders AS (
 	INSERT INTO orders (id, user_id, market_id, option_id, client_order_id, side, type, time_in_force,
 		post_only, price_cents, quantity, filled_quantity, status, reject_reason, expires_at, reserved_cents,
 		covered_quantity, priority, engine, created_at, updated_at)
-	SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::"Side"[],
+	SELECT u.*, ($20::timestamptz[])[1], ($20::timestamptz[])[1]
+	FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::"Side"[],
 		$7::"OrderType"[], $8::"TimeInForce"[], $9::boolean[], $10::int[], $11::int[], $12::int[],
 		$13::"OrderStatus"[], $14::text[], $15::timestamptz[], $16::bigint[], $17::int[], $18::bigint[],
-		$19::"EngineKind"[], $20::timestamptz[], $20::timestamptz[])
+		$19::"EngineKind"[]) AS u
 	RETURNING 1
 ),
 changed_orders AS (
@@ -81,7 +84,7 @@ trader_ledger AS (
 ),
 exchange_ledger AS (
 	INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, trade_id, market_id, created_at)
-	SELECT e.journal, (SELECT id FROM accounts WHERE user_id IS NULL AND kind = 'EXCHANGE_COLLATERAL'),
+	SELECT e.journal, (SELECT id FROM accounts WHERE option_id = $31::uuid),
 		e.kind, e.amount, e.order_id, e.trade_id, $30::uuid, $20[1]
 	FROM unnest($54::bigint[], $55::"LedgerKind"[], $56::bigint[], $57::bigint[], $58::bigint[])
 		AS e(journal, kind, amount, order_id, trade_id)
@@ -95,7 +98,7 @@ trader_balances AS (
 ),
 collateral AS (
 	UPDATE accounts SET balance_cents = balance_cents + $62::bigint
-	WHERE user_id IS NULL AND kind = 'EXCHANGE_COLLATERAL' AND $62::bigint <> 0
+	WHERE option_id = $31::uuid AND $62::bigint <> 0
 	RETURNING 1
 ),
 book AS (
@@ -118,34 +121,29 @@ SELECT (SELECT count(*) FROM new_orders) AS inserted_orders,
 	(SELECT count(*) FROM new_trades) + (SELECT count(*) FROM new_positions) + (SELECT count(*) FROM collateral) AS other,
 	(SELECT pg_notify('${EVENTS_CHANNEL}', max(id)::text) FROM new_events) AS notified`;
 
-/** Allocates the trade ids and ledger journal ids a batch needs, from the database's sequences. */
-async function allocateIds(client: pg.ClientBase, trades: number, journals: number) {
-	if (trades === 0 && journals === 0) return { tradeIds: [], journalIds: [] };
-	const { rows } = await client.query<{ trade_ids: string[]; journal_ids: string[] }>(
-		`SELECT ARRAY(SELECT nextval('trades_id_seq')::text FROM generate_series(1, $1::int)) AS trade_ids,
-		        ARRAY(SELECT nextval('ledger_journal_seq')::text FROM generate_series(1, $2::int)) AS journal_ids`,
-		[trades, journals]
-	);
-	return { tradeIds: rows[0]!.trade_ids, journalIds: rows[0]!.journal_ids };
-}
-
 export async function writeBatch(client: pg.ClientBase, batch: BatchWrite): Promise<void> {
 	const { money, trades } = batch;
-	const { tradeIds, journalIds } = await allocateIds(client, trades.length, money.journalCount);
+	const [tradeIds, journalIds] = await Promise.all([
+		batch.ids.take(client, 'trades_id_seq', trades.length),
+		batch.ids.take(client, 'ledger_journal_seq', money.journalCount)
+	]);
 	trades.forEach((trade, index) => (trade.id = tradeIds[index]));
 
 	const inserted = batch.orders.filter((order) => order.isNew);
 	const updated = batch.orders.filter((order) => !order.isNew);
 	const traderPostings = money.postings.filter((posting) => posting.userId !== null);
 	const exchangePostings = money.postings.filter((posting) => posting.userId === null);
-	const deltas = [...money.cash.entries()].flatMap(([userId, cash]) => [
-		...(cash.availableDeltaCents !== 0
-			? [{ userId, kind: 'TRADER_CASH', delta: cash.availableDeltaCents }]
-			: []),
-		...(cash.reservedDeltaCents !== 0
-			? [{ userId, kind: 'TRADER_RESERVED', delta: cash.reservedDeltaCents }]
-			: [])
-	]);
+	// Sorted, so two batches touching the same traders lock their rows in the same order.
+	const deltas = [...money.cash.entries()]
+		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+		.flatMap(([userId, cash]) => [
+			...(cash.availableDeltaCents !== 0
+				? [{ userId, kind: 'TRADER_CASH', delta: cash.availableDeltaCents }]
+				: []),
+			...(cash.reservedDeltaCents !== 0
+				? [{ userId, kind: 'TRADER_RESERVED', delta: cash.reservedDeltaCents }]
+				: [])
+		]);
 	const events = outboxEvents(batch);
 	const tradeIdOf = (index: number | null) => (index === null ? null : tradeIds[index]!);
 

@@ -56,10 +56,13 @@ export const invariants: { name: string; sql: string }[] = [
 		sql: `SELECT option_id, sum(quantity) AS net FROM positions GROUP BY option_id HAVING sum(quantity) <> 0`
 	},
 	{
-		name: 'the collateral account holds exactly 100¢ per open long share',
-		sql: `SELECT a.balance_cents, 100 * coalesce(p.longs, 0) AS expected
-		        FROM accounts a, (SELECT sum(quantity) AS longs FROM positions WHERE quantity > 0) p
-		       WHERE a.user_id IS NULL AND a.kind = 'EXCHANGE_COLLATERAL' AND a.balance_cents <> 100 * coalesce(p.longs, 0)`
+		name: "each option's collateral account holds exactly 100¢ per open long share",
+		sql: `SELECT o.id AS option_id, coalesce(a.balance_cents, 0) AS collateral, 100 * coalesce(p.longs, 0) AS expected
+		        FROM market_options o
+		        LEFT JOIN accounts a ON a.option_id = o.id AND a.kind = 'EXCHANGE_COLLATERAL'
+		        LEFT JOIN (SELECT option_id, sum(quantity) AS longs FROM positions WHERE quantity > 0
+		                    GROUP BY option_id) p ON p.option_id = o.id
+		       WHERE coalesce(a.balance_cents, 0) <> 100 * coalesce(p.longs, 0) OR a.id IS NULL`
 	},
 	{
 		name: 'locked shares equal the covered shares of resting sells, and are held',
@@ -84,8 +87,7 @@ export const invariants: { name: string; sql: string }[] = [
 		       WHERE m.option_id <> t.option_id OR k.option_id <> t.option_id OR m.side = k.side
 		          OR k.side <> t.taker_side
 		          OR (CASE WHEN k.side = 'BUY' THEN k.user_id ELSE m.user_id END) <> t.buyer_id
-		          OR (CASE WHEN k.side = 'SELL' THEN k.user_id ELSE m.user_id END) <> t.seller_id
-		          OR t.price_cents <> m.price_cents`
+		          OR (CASE WHEN k.side = 'SELL' THEN k.user_id ELSE m.user_id END) <> t.seller_id`
 	},
 	{
 		name: 'no book is crossed (best bid below best ask)',

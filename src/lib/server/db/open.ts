@@ -41,8 +41,12 @@ export async function openConfiguredDatabase(config: Env): Promise<OpenedDatabas
 			closeEmbedded = server.close;
 		}
 	}
+	const embedded = !config.DATABASE_URL;
 	const db = connectDatabase(url, {
-		max: config.DB_POOL_MAX,
+		// pglite-socket interleaves statements that several connections send at once outside a
+		// transaction (electric-sql/pglite#1046), and PGlite runs one transaction at a time
+		// anyway: one connection per process loses nothing there and avoids that.
+		max: embedded ? 1 : config.DB_POOL_MAX,
 		statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
 		connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
 		idleTimeoutMs: config.DB_IDLE_TIMEOUT_MS

@@ -1,0 +1,189 @@
+// Orders arriving at once: cash is never spent twice, orders that arrive together are written
+// together, and two engines (two app processes) serving one book keep it consistent.
+import { describe, expect, it } from 'vitest';
+import type { TradingEngine } from '../../../src/lib/engine/engine';
+import { LocalEngine } from '../../../src/lib/engine/local';
+import { aMarket } from '../../fixtures/markets';
+import {
+	aFundedTrader,
+	cashOf,
+	engineTestBed,
+	levelsFromOrdersTable,
+	levelsOf,
+	place,
+	placeMarket,
+	restingOrders,
+	seededRandom,
+	succeeded,
+	tradersWithCash,
+	type MarketRef,
+	type OrderFields,
+	type UserRef
+} from '../../fixtures/engine';
+
+const bed = engineTestBed();
+
+const tenAtTenCents: OrderFields = { side: 'BUY', priceCents: 10, quantity: 10 };
+
+describe('orders that together need more cash than the trader has', () => {
+	it('accepts exactly as many as the cash covers when 20 arrive at once', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1, 1_000n);
+		const outcomes = (
+			await Promise.all(
+				Array.from({ length: 20 }, () => place(bed.engine, trader!, market, tenAtTenCents))
+			)
+		).map(succeeded);
+		const statuses = outcomes.map((outcome) => outcome.order.status);
+		expect(statuses.filter((status) => status === 'OPEN')).toHaveLength(10);
+		const rejected = outcomes.filter((outcome) => outcome.order.status === 'REJECTED');
+		expect(rejected).toHaveLength(10);
+		expect(rejected.every((outcome) => outcome.order.rejectReason === 'INSUFFICIENT_FUNDS')).toBe(
+			true
+		);
+		expect(await cashOf(bed.db, trader!.id)).toEqual({ available: 0, reserved: 1_000 });
+	});
+
+	it('accepts exactly as many when they arrive at once for two books', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1, 1_000n);
+		const outcomes = (
+			await Promise.all(
+				Array.from({ length: 20 }, (_, i) =>
+					place(bed.engine, trader!, market, { ...tenAtTenCents, option: i % 2 })
+				)
+			)
+		).map(succeeded);
+		expect(outcomes.filter((outcome) => outcome.order.status === 'OPEN')).toHaveLength(10);
+		expect(await cashOf(bed.db, trader!.id)).toEqual({ available: 0, reserved: 1_000 });
+	});
+
+	it('accepts exactly as many when they arrive at once through two engines', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1, 1_000n);
+		const other = new LocalEngine(bed.db.pool);
+		const outcomes = (
+			await Promise.all(
+				Array.from({ length: 20 }, (_, i) =>
+					place(i % 2 === 0 ? bed.engine : other, trader!, market, tenAtTenCents)
+				)
+			)
+		).map(succeeded);
+		expect(outcomes.filter((outcome) => outcome.order.status === 'OPEN')).toHaveLength(10);
+		expect(await cashOf(bed.db, trader!.id)).toEqual({ available: 0, reserved: 1_000 });
+	});
+});
+
+describe('group commit', () => {
+	it('writes the orders that arrive while a batch is in flight in one transaction', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1);
+		await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				place(bed.engine, trader!, market, { side: 'BUY', priceCents: 10 + i, quantity: 1 })
+			)
+		);
+		// The first order finds the writer idle and goes alone; the other 11 queue behind it and
+		// share the next transaction (rows written by one transaction share its xmin).
+		const { rows } = await bed.db.pool.query<{ transactions: number }>(
+			`SELECT count(DISTINCT xmin::text)::int AS transactions FROM orders WHERE user_id = $1`,
+			[trader!.id]
+		);
+		expect(rows[0]!.transactions).toBe(2);
+	});
+});
+
+/** One client of an engine: places random orders one after another around 50¢. */
+async function client(
+	engine: TradingEngine,
+	traders: UserRef[],
+	market: MarketRef,
+	seed: number,
+	orders: number
+) {
+	const random = seededRandom(seed);
+	for (let i = 0; i < orders; i++) {
+		const side = random.next() < 0.5 ? 'BUY' : 'SELL';
+		const roll = random.next();
+		const fields: OrderFields =
+			roll < 0.05
+				? { side, quantity: random.int(1, 5), type: 'MARKET' }
+				: {
+						side,
+						priceCents: random.int(40, 60),
+						quantity: random.int(1, 10),
+						timeInForce: roll < 0.15 ? 'IOC' : roll < 0.2 ? 'FOK' : 'GTC'
+					};
+		succeeded(await place(engine, random.pick(traders), market, fields));
+	}
+}
+
+describe('two engines serving the same book at once', () => {
+	it('keep one consistent book through 400 random orders', async () => {
+		const market = await aMarket(bed.db);
+		const optionId = market.optionIds[0]!;
+		const traders = await tradersWithCash(bed.db, 6, 100_000n);
+		const engines = [new LocalEngine(bed.db.pool), new LocalEngine(bed.db.pool)];
+		// Each engine serves 10 clients of 20 orders each, all at once.
+		await Promise.all(
+			engines.flatMap((engine, e) =>
+				Array.from({ length: 10 }, (_, c) => client(engine, traders, market, 1_000 * e + c, 20))
+			)
+		);
+
+		const fresh = new LocalEngine(bed.db.pool);
+		expect(await levelsOf(fresh, optionId)).toEqual(await levelsFromOrdersTable(bed.db, optionId));
+
+		const { rows: fills } = await bed.db.pool.query<{
+			traded: number;
+			bought: number;
+			sold: number;
+		}>(
+			`SELECT (SELECT coalesce(sum(quantity), 0)::int FROM trades WHERE option_id = $1) AS traded,
+			        (SELECT coalesce(sum(filled_quantity), 0)::int FROM orders
+			          WHERE option_id = $1 AND side = 'BUY') AS bought,
+			        (SELECT coalesce(sum(filled_quantity), 0)::int FROM orders
+			          WHERE option_id = $1 AND side = 'SELL') AS sold`,
+			[optionId]
+		);
+		expect(fills[0]!.traded).toBeGreaterThan(0);
+		expect(fills[0]!.bought).toBe(fills[0]!.traded);
+		expect(fills[0]!.sold).toBe(fills[0]!.traded);
+
+		// Every change of the book got its own sequence number: 1, 2, … up to the book's seq.
+		const { rows: deltas } = await bed.db.pool.query<{ seq: number }>(
+			`SELECT book_seq::int AS seq FROM events WHERE option_id = $1 AND kind = 'book.delta'
+			  ORDER BY book_seq`,
+			[optionId]
+		);
+		const book = succeeded(await fresh.getOrderBook(optionId));
+		expect(deltas.map((delta) => delta.seq)).toEqual(
+			Array.from({ length: Number(book.seq) }, (_, i) => i + 1)
+		);
+
+		// A third engine, loading the book afresh, trades through the asks in price-time order.
+		const asks = (await restingOrders(bed.db, optionId)).filter((order) => order.side === 'SELL');
+		const sweeper = await aFundedTrader(bed.db, 100_000_000n);
+		const sweep = await placeMarket(fresh, sweeper, market, {
+			side: 'BUY',
+			quantity: asks.reduce((sum, ask) => sum + ask.quantity - ask.filledQuantity, 0) + 1
+		});
+		const { rows: swept } = await bed.db.pool.query<{
+			makerOrderId: string;
+			priceCents: number;
+			quantity: number;
+		}>(
+			`SELECT maker_order_id::text AS "makerOrderId", price_cents AS "priceCents", quantity
+			   FROM trades WHERE taker_order_id = $1 ORDER BY id`,
+			[sweep.order.id]
+		);
+		expect(swept).toEqual(
+			asks.map((ask) => ({
+				makerOrderId: ask.id,
+				priceCents: ask.priceCents,
+				quantity: ask.quantity - ask.filledQuantity
+			}))
+		);
+		expect((await levelsOf(fresh, optionId)).asks).toEqual([]);
+	});
+});
