@@ -80,17 +80,18 @@ export async function runBatch(
 	const balances = context.lockBalances
 		? `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM (SELECT user_id, balance_cents FROM accounts WHERE user_id = ANY($2::uuid[])
-		              AND kind = 'TRADER_CASH' ORDER BY id FOR UPDATE) locked)`
+		              AND kind = 'TRADER_CASH' ORDER BY id FOR NO KEY UPDATE) locked)`
 		: `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM accounts WHERE user_id = ANY($2::uuid[]) AND kind = 'TRADER_CASH')`;
 	const { rows: bookRows } = await client.query<
 		BookRow & { balances: { userId: string; cents: string }[] | null }
-	>(
-		`SELECT b.seq::text, b.last_price_cents, o.market_id, m.status, ${balances} AS balances
+	>({
+		name: context.lockBalances ? 'betwise_book_state_locked' : 'betwise_book_state',
+		text: `SELECT b.seq::text, b.last_price_cents, o.market_id, m.status, ${balances} AS balances
 		   FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
 		  WHERE b.option_id = $1`,
-		[cache.optionId, funded]
-	);
+		values: [cache.optionId, funded]
+	});
 	const bookRow = bookRows[0];
 	if (!bookRow) {
 		return {
