@@ -9,6 +9,7 @@ import { checkInvariants } from '../../src/lib/server/db/invariants';
 import { migrate } from '../../src/lib/server/db/migrator';
 import { deposit, openTraderAccounts } from '../../src/lib/server/ledger/accounts';
 import { PlaceOrderInput } from '../../src/lib/shared/orders';
+import { mulberry32 } from './workload';
 
 const BOOKS = 20;
 const TRADERS = 64;
@@ -34,18 +35,6 @@ export interface PersistedResult {
 
 function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-/** A small deterministic generator, so runs place the same orders. */
-function mulberry32(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 export async function runPersistedBench(
@@ -99,6 +88,7 @@ export async function runPersistedBench(
 		const runs: PersistedRun[] = [];
 		for (const { clients, orders } of plan) {
 			const engine = new LocalEngine(db.pool, { maxBatch: 256 });
+			// Seeded, so every run places the same orders.
 			const rand = mulberry32(clients);
 			const inputs = Array.from({ length: orders }, () => {
 				const book = books[Math.floor(rand() * books.length)]!;

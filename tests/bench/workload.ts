@@ -28,7 +28,7 @@ export interface WorkloadOptions {
 }
 
 /** mulberry32: tiny, fast and identical in every language that has 32-bit integer maths. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
