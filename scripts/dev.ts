@@ -3,7 +3,7 @@
 // SvelteKit dev server with that database, and stops everything together.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openConfiguredDatabase } from '../src/lib/server/db/open';
-import { DEMO_PASSWORD, demoUsers, isEmpty, seedDemoData } from '../src/lib/server/db/seed';
+import { DEMO_PASSWORD, demoUsers, seedDemoIfEmpty } from '../src/lib/server/db/seed';
 import { envOrExit } from '../src/lib/server/env';
 
 const config = envOrExit();
@@ -13,14 +13,11 @@ console.log(
 		? `Embedded database in ${config.DATA_DIR}/pglite, served at ${db.url}`
 		: `Database: ${db.url.replace(/\/\/[^@]*@/, '//')}`
 );
-const client = await db.pool.connect();
-try {
-	if (await isEmpty(client)) {
-		const report = await seedDemoData(client);
-		console.log(`Seeded ${report.usersCreated} demo users and ${report.marketsCreated} markets.`);
-	}
-} finally {
-	client.release();
+const seeded = await seedDemoIfEmpty(db.pool);
+if (seeded) {
+	console.log(
+		`Seeded ${seeded.usersCreated} demo users, ${seeded.marketsCreated} markets and ${seeded.ordersPlaced} resting orders.`
+	);
 }
 console.log(
 	`Demo logins (password "${DEMO_PASSWORD}"): ${demoUsers.map((user) => user.email).join(', ')}`

@@ -4,8 +4,9 @@ import {
 	demoMarkets,
 	demoUsers,
 	isEmpty,
-	seedDemoData
+	seedDemo
 } from '../../src/lib/server/db/seed';
+import { assertInvariants } from '../../src/lib/server/db/invariants';
 import { createLoginService } from '../../src/lib/server/auth/login';
 import { createTestDatabase, type TestDatabase } from '../fixtures/database';
 
@@ -17,14 +18,7 @@ afterAll(async () => {
 	await db.close();
 });
 
-async function seed() {
-	const client = await db.pool.connect();
-	try {
-		return await seedDemoData(client);
-	} finally {
-		client.release();
-	}
-}
+const seed = () => seedDemo(db.pool);
 
 async function snapshot() {
 	const { rows } = await db.pool.query(`
@@ -42,7 +36,7 @@ describe('the demo seed', () => {
 		expect(await isEmpty(client)).toBe(true);
 		client.release();
 
-		expect(await seed()).toEqual({
+		expect(await seed()).toMatchObject({
 			usersCreated: demoUsers.length,
 			marketsCreated: demoMarkets.length
 		});
@@ -53,7 +47,7 @@ describe('the demo seed', () => {
 			expect(market.options.length).toBeLessThanOrEqual(6);
 		}
 		const roles = (await db.prisma.user.findMany()).map((user) => user.role).sort();
-		expect(roles).toEqual(['ADMIN', 'SUPPORT', 'TRADER', 'TRADER']);
+		expect(roles).toEqual(['ADMIN', 'SUPPORT', 'TRADER', 'TRADER', 'TRADER', 'TRADER']);
 		const alice = await db.prisma.user.findUniqueOrThrow({ where: { email: 'alice@betwise.dev' } });
 		const cash = await db.prisma.account.findUniqueOrThrow({
 			where: { userId_kind: { userId: alice.id, kind: 'TRADER_CASH' } }
@@ -63,8 +57,39 @@ describe('the demo seed', () => {
 
 	it('is idempotent: seeding again adds nothing and moves no money', async () => {
 		const before = await snapshot();
-		expect(await seed()).toEqual({ usersCreated: 0, marketsCreated: 0 });
+		expect(await seed()).toEqual({
+			usersCreated: 0,
+			marketsCreated: 0,
+			createdSlugs: [],
+			ordersPlaced: 0
+		});
 		expect(await snapshot()).toEqual(before);
+	});
+
+	it('quotes both sides of every open option and trades a little, through the engine', async () => {
+		const { rows } = await db.pool.query<{
+			slug: string;
+			label: string;
+			bid: number | null;
+			ask: number | null;
+			last: number | null;
+		}>(
+			`SELECT m.slug, o.label, b.last_price_cents AS last,
+			        (SELECT max(price_cents) FROM orders WHERE option_id = o.id AND side = 'BUY' AND status IN ('OPEN', 'PARTIALLY_FILLED')) AS bid,
+			        (SELECT min(price_cents) FROM orders WHERE option_id = o.id AND side = 'SELL' AND status IN ('OPEN', 'PARTIALLY_FILLED')) AS ask
+			   FROM markets m JOIN market_options o ON o.market_id = m.id JOIN books b ON b.option_id = o.id
+			  WHERE m.status = 'OPEN'`
+		);
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			expect(row.bid, `${row.slug} ${row.label}`).not.toBeNull();
+			expect(row.ask, `${row.slug} ${row.label}`).not.toBeNull();
+			expect(row.bid!).toBeLessThan(row.ask!);
+			expect(row.last, `${row.slug} ${row.label}`).not.toBeNull();
+		}
+		const alice = await db.prisma.user.findUniqueOrThrow({ where: { email: 'alice@betwise.dev' } });
+		expect(await db.prisma.order.count({ where: { userId: alice.id } })).toBe(0);
+		await assertInvariants(db.pool);
 	});
 
 	it('keeps the books balanced: the ledger and the account balances both sum to zero', async () => {

@@ -2,6 +2,8 @@
 // Idempotent: users and markets are matched by email and slug, and cash is deposited only once.
 import type pg from 'pg';
 import { hashPassword } from '../auth/password';
+import { LocalEngine } from '../../engine/local';
+import { PlaceOrderInput } from '../../shared/orders';
 import { deposit, openTraderAccounts } from '../ledger/accounts';
 
 export const DEMO_PASSWORD = 'betwise-demo';
@@ -15,7 +17,20 @@ export const demoUsers = [
 	},
 	{ email: 'bob@betwise.dev', displayName: 'Bob Trader', role: 'TRADER', depositCents: 100_000n },
 	{ email: 'support@betwise.dev', displayName: 'Sam Support', role: 'SUPPORT', depositCents: 0n },
-	{ email: 'admin@betwise.dev', displayName: 'Ada Admin', role: 'ADMIN', depositCents: 0n }
+	{ email: 'admin@betwise.dev', displayName: 'Ada Admin', role: 'ADMIN', depositCents: 0n },
+	// Liquidity for the demo: Morgan quotes both sides of every open option, Theo trades a little.
+	{
+		email: 'maker@betwise.dev',
+		displayName: 'Morgan Maker',
+		role: 'TRADER',
+		depositCents: 5_000_000n
+	},
+	{
+		email: 'taker@betwise.dev',
+		displayName: 'Theo Taker',
+		role: 'TRADER',
+		depositCents: 1_000_000n
+	}
 ] as const;
 
 const day = 86_400_000;
@@ -29,6 +44,8 @@ interface DemoMarket {
 	closesInDays: number;
 	options: string[];
 	winner?: string;
+	/** Where the demo market maker centres its quotes, per option (open markets only). */
+	fairCents?: number[];
 }
 
 export const demoMarkets: DemoMarket[] = [
@@ -40,7 +57,8 @@ export const demoMarkets: DemoMarket[] = [
 		category: 'Economics',
 		status: 'OPEN',
 		closesInDays: 21,
-		options: ['Cut 50 bp or more', 'Cut 25 bp', 'Hold', 'Hike']
+		options: ['Cut 50 bp or more', 'Cut 25 bp', 'Hold', 'Hike'],
+		fairCents: [9, 46, 41, 4]
 	},
 	{
 		slug: 'world-cup-2026-winner',
@@ -60,7 +78,8 @@ export const demoMarkets: DemoMarket[] = [
 		category: 'Politics',
 		status: 'OPEN',
 		closesInDays: 340,
-		options: ['Alice Moreno', 'Bob Chen']
+		options: ['Alice Moreno', 'Bob Chen'],
+		fairCents: [56, 44]
 	},
 	{
 		slug: 'btc-above-150k-2026',
@@ -70,7 +89,8 @@ export const demoMarkets: DemoMarket[] = [
 		category: 'Crypto',
 		status: 'OPEN',
 		closesInDays: 37,
-		options: ['Yes', 'No']
+		options: ['Yes', 'No'],
+		fairCents: [31, 69]
 	},
 	{
 		slug: 'launch-starship-orbit-q1-2027',
@@ -97,10 +117,12 @@ export const demoMarkets: DemoMarket[] = [
 export interface SeedReport {
 	usersCreated: number;
 	marketsCreated: number;
+	/** Slugs of the markets this run created (demo liquidity goes only into those). */
+	createdSlugs: string[];
 }
 
 export async function seedDemoData(client: pg.ClientBase, now = new Date()): Promise<SeedReport> {
-	const report: SeedReport = { usersCreated: 0, marketsCreated: 0 };
+	const report: SeedReport = { usersCreated: 0, marketsCreated: 0, createdSlugs: [] };
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	await client.query('BEGIN');
 	try {
@@ -135,6 +157,7 @@ export async function seedDemoData(client: pg.ClientBase, now = new Date()): Pro
 			const created = rows[0];
 			if (!created) continue;
 			report.marketsCreated++;
+			report.createdSlugs.push(market.slug);
 			await client.query(
 				`WITH options AS (
 				     INSERT INTO market_options (id, market_id, label, sort_order)
@@ -167,4 +190,76 @@ export async function isEmpty(client: pg.ClientBase): Promise<boolean> {
 		'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'
 	);
 	return rows[0]?.empty ?? true;
+}
+
+/**
+ * Quotes three levels each side of every option of the newly created open markets from the
+ * demo market maker, and has the demo taker buy a little, so books and prices are not empty.
+ * Goes through the engine, so it moves cash and positions like any trader's orders.
+ */
+export async function seedDemoLiquidity(pool: pg.Pool, createdSlugs: string[]): Promise<number> {
+	const engine = new LocalEngine(pool);
+	const users = await pool.query<{ id: string; email: string }>(
+		`SELECT id, email FROM users WHERE email IN ('maker@betwise.dev', 'taker@betwise.dev')`
+	);
+	const idOf = (email: string) => users.rows.find((row) => row.email === email)?.id;
+	const maker = idOf('maker@betwise.dev');
+	const taker = idOf('taker@betwise.dev');
+	if (!maker || !taker) return 0;
+	let placed = 0;
+	for (const market of demoMarkets) {
+		if (!market.fairCents || !createdSlugs.includes(market.slug)) continue;
+		const { rows } = await pool.query<{ market_id: string; option_id: string }>(
+			`SELECT m.id AS market_id, o.id AS option_id FROM markets m
+			   JOIN market_options o ON o.market_id = m.id WHERE m.slug = $1 ORDER BY o.sort_order`,
+			[market.slug]
+		);
+		for (const [index, row] of rows.entries()) {
+			const fair = market.fairCents[index] ?? 50;
+			const order = (userId: string, side: 'BUY' | 'SELL', priceCents: number, quantity: number) =>
+				engine.place(
+					userId,
+					PlaceOrderInput.parse({
+						marketId: row.market_id,
+						optionId: row.option_id,
+						side,
+						priceCents,
+						quantity
+					})
+				);
+			for (let level = 1; level <= 3; level++) {
+				if (fair - level >= 1) await order(maker, 'BUY', fair - level, 40 * level);
+				if (fair + level <= 99) await order(maker, 'SELL', fair + level, 40 * level);
+				placed += 2;
+			}
+			if (fair + 1 <= 99) await order(taker, 'BUY', fair + 1, 15);
+		}
+	}
+	return placed;
+}
+
+/** Seeds the demo data, then its liquidity. One connection at a time (the embedded database has one). */
+export async function seedDemo(pool: pg.Pool): Promise<SeedReport & { ordersPlaced: number }> {
+	const client = await pool.connect();
+	let report: SeedReport;
+	try {
+		report = await seedDemoData(client);
+	} finally {
+		client.release();
+	}
+	return { ...report, ordersPlaced: await seedDemoLiquidity(pool, report.createdSlugs) };
+}
+
+/** `npm run dev` seeds only an empty database. */
+export async function seedDemoIfEmpty(
+	pool: pg.Pool
+): Promise<(SeedReport & { ordersPlaced: number }) | null> {
+	const client = await pool.connect();
+	let empty: boolean;
+	try {
+		empty = await isEmpty(client);
+	} finally {
+		client.release();
+	}
+	return empty ? seedDemo(pool) : null;
 }
