@@ -1,14 +1,21 @@
 // The per-process services the server is built from, created once: configuration, the
-// database and the login limiter. Requests and sockets get them through the tRPC context.
+// database, the login limiter, the trading engine and the order-entry limiter. Requests and sockets get them through the tRPC context.
+import { LocalEngine } from '$lib/engine/local';
+import type { TradingEngine } from '$lib/engine/engine';
 import { createLoginService, type LoginService } from './auth/login';
 import { database } from './db/database';
 import type { Database } from './db/connect';
 import { env, type Env } from './env';
+import { consoleEngineLog, type EngineCallLog } from './orders/engine-log';
+import { createOrderEntryLimiter, type OrderEntryLimiter } from './orders/entry-limit';
 
 export interface Services {
 	env: Env;
 	db: Database;
 	login: LoginService;
+	engine: TradingEngine;
+	orderEntryLimiter: OrderEntryLimiter;
+	logEngineCall: EngineCallLog;
 }
 
 const key = Symbol.for('betwise.services');
@@ -17,7 +24,16 @@ type Holder = { [key]?: Promise<Services> };
 async function build(): Promise<Services> {
 	const config = env();
 	const db = await database();
-	return { env: config, db, login: createLoginService(db.prisma, config.SESSION_TTL_HOURS) };
+	const engine = new LocalEngine(db.pool);
+	engine.startExpirySweeper();
+	return {
+		env: config,
+		db,
+		login: createLoginService(db.prisma, config.SESSION_TTL_HOURS),
+		engine,
+		orderEntryLimiter: createOrderEntryLimiter(),
+		logEngineCall: consoleEngineLog
+	};
 }
 
 export function services(): Promise<Services> {

@@ -24,6 +24,9 @@ export function createContext({
 		db: services.db,
 		prisma: services.db.prisma,
 		env: services.env,
+		engine: services.engine,
+		orderEntryLimiter: services.orderEntryLimiter,
+		logEngineCall: services.logEngineCall,
 		session,
 		user: session?.user ?? null,
 		origin,
@@ -33,3 +36,9 @@ export function createContext({
 }
 
 export type Context = ReturnType<typeof createContext>;
+
+/** The context after the `authed` middleware: a signed-in user. */
+export type AuthedContext = Context & {
+	user: NonNullable<Context['user']>;
+	session: NonNullable<Context['session']>;
+};

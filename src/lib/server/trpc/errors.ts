@@ -12,7 +12,16 @@ export const domainCodes = {
 	NOT_SIGNED_IN: 'UNAUTHORIZED',
 	ROLE_REQUIRED: 'FORBIDDEN',
 	MARKET_NOT_FOUND: 'NOT_FOUND',
-	USER_NOT_FOUND: 'NOT_FOUND'
+	USER_NOT_FOUND: 'NOT_FOUND',
+	UNKNOWN_OPTION: 'NOT_FOUND',
+	UNKNOWN_ORDER: 'NOT_FOUND',
+	MARKET_NOT_OPEN: 'PRECONDITION_FAILED',
+	INSUFFICIENT_FUNDS: 'BAD_REQUEST',
+	ORDER_NOT_AMENDABLE: 'PRECONDITION_FAILED',
+	NOTHING_TO_AMEND: 'BAD_REQUEST',
+	POST_ONLY_WOULD_CROSS: 'PRECONDITION_FAILED',
+	CLIENT_ORDER_ID_IN_USE: 'CONFLICT',
+	INVALID_TRANSITION: 'PRECONDITION_FAILED'
 } as const satisfies Record<string, TrpcCode>;
 
 export type DomainCode = keyof typeof domainCodes;
@@ -21,13 +30,23 @@ export class DomainError extends Error {
 	override name = 'DomainError';
 	constructor(
 		readonly code: DomainCode,
-		message: string
+		message: string,
+		/** How long to wait before trying again, for RATE_LIMITED. */
+		readonly retryAfterMs: number | null = null
 	) {
 		super(message);
 	}
 }
 
 /** The TRPCError for a domain code; its cause keeps the code for the error formatter. */
-export function domainError(code: DomainCode, message: string): TRPCError {
-	return new TRPCError({ code: domainCodes[code], message, cause: new DomainError(code, message) });
+export function domainError(
+	code: DomainCode,
+	message: string,
+	{ retryAfterMs = null }: { retryAfterMs?: number | null } = {}
+): TRPCError {
+	return new TRPCError({
+		code: domainCodes[code],
+		message,
+		cause: new DomainError(code, message, retryAfterMs)
+	});
 }

@@ -18,7 +18,8 @@ export const t = initTRPC.context<Context>().create({
 			data: {
 				...data,
 				fieldErrors: zod ? z.flattenError(zod).fieldErrors : null,
-				domainCode: error.cause instanceof DomainError ? error.cause.code : null
+				domainCode: error.cause instanceof DomainError ? error.cause.code : null,
+				retryAfterMs: error.cause instanceof DomainError ? error.cause.retryAfterMs : null
 			}
 		};
 	}

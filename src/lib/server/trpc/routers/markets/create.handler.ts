@@ -1,0 +1,42 @@
+// ADMIN creates an OPEN market with its options and an empty book per option, in one
+// transaction (the database makes each book's collateral account with it).
+import { randomBytes } from 'node:crypto';
+import type { Context } from '../../context';
+import type { CreateInput } from './create.schema';
+import { marketSummarySelect, toMarketSummary } from './summary';
+
+/** "Who wins the 2028 election?" → "who-wins-the-2028-election-3f9a1c". */
+export function slugFor(title: string): string {
+	const base = title
+		.normalize('NFKD')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.slice(0, 60)
+		.replace(/-+$/, '');
+	return `${base || 'market'}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function createMarket({ ctx, input }: { ctx: Context; input: CreateInput }) {
+	const market = await ctx.prisma.$transaction((tx) =>
+		tx.market.create({
+			data: {
+				slug: slugFor(input.title),
+				title: input.title,
+				description: input.description,
+				category: input.category,
+				closesAt: input.closesAt,
+				status: 'OPEN',
+				options: {
+					create: input.options.map((label, sortOrder) => ({
+						label,
+						sortOrder,
+						book: { create: {} }
+					}))
+				}
+			},
+			select: marketSummarySelect
+		})
+	);
+	return toMarketSummary(market);
+}

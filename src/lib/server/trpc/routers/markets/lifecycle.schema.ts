@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { MarketStatus } from '$lib/shared/markets';
+
+export const marketIdInput = z.strictObject({ marketId: z.uuid() });
+export const resolveInput = z.strictObject({ marketId: z.uuid(), winningOptionId: z.uuid() });
+
+export const lifecycleOutput = z.strictObject({
+	marketId: z.uuid(),
+	status: MarketStatus,
+	/** Resting orders cancelled (close, resolve, void). */
+	cancelledOrders: z.number().int().nonnegative(),
+	/** Positions paid out or refunded (resolve, void). */
+	settledPositions: z.number().int().nonnegative(),
+	paidCents: z.number().int().nonnegative()
+});
+
+export type MarketIdInput = z.infer<typeof marketIdInput>;
+export type ResolveInput = z.infer<typeof resolveInput>;

@@ -1,0 +1,287 @@
+import { describe, expect, it } from 'vitest';
+import { aMarket } from '../../fixtures/markets';
+import { anAdmin, callerFor } from '../../fixtures/services';
+import { aTraderCaller, apiTestBed, failureOf, limit } from '../../fixtures/api';
+
+const bed = apiTestBed();
+
+describe('my positions', () => {
+	it('values a simple long and a simple short against the last trade price', async () => {
+		const market = await aMarket(bed.db, { title: 'Will it rain?' });
+		const long = await aTraderCaller(bed);
+		const short = await aTraderCaller(bed);
+		await short.api.orders.place(limit(market, 'SELL', 10, 40));
+		await long.api.orders.place(limit(market, 'BUY', 10, 40));
+		// Two others trade at 55, which becomes the option's last price.
+		const c = await aTraderCaller(bed);
+		const d = await aTraderCaller(bed);
+		await d.api.orders.place(limit(market, 'SELL', 1, 55));
+		await c.api.orders.place(limit(market, 'BUY', 1, 55));
+
+		const longView = await long.api.positions.mine();
+		expect(longView.engine).toBe('local');
+		expect(longView.positions).toEqual([
+			expect.objectContaining({
+				marketTitle: 'Will it rain?',
+				marketStatus: 'OPEN',
+				optionLabel: 'Yes',
+				quantity: 10,
+				costBasisCents: 400,
+				averagePriceCents: 40,
+				realizedPnlCents: 0,
+				lastPriceCents: 55,
+				unrealizedPnlCents: 150 // (55 − 40) · 10
+			})
+		]);
+		const shortView = await short.api.positions.mine();
+		expect(shortView.positions).toEqual([
+			expect.objectContaining({
+				quantity: -10,
+				costBasisCents: 600, // collateral: (100 − 40) · 10
+				averagePriceCents: 40,
+				unrealizedPnlCents: -150 // (40 − 55) · 10
+			})
+		]);
+	});
+
+	it('books realized PnL when a long is sold', async () => {
+		const market = await aMarket(bed.db);
+		const trader = await aTraderCaller(bed);
+		const other = await aTraderCaller(bed);
+		await other.api.orders.place(limit(market, 'SELL', 10, 40));
+		await trader.api.orders.place(limit(market, 'BUY', 10, 40));
+		await other.api.orders.place(limit(market, 'BUY', 4, 60));
+		await trader.api.orders.place(limit(market, 'SELL', 4, 60));
+		const [position] = (await trader.api.positions.mine()).positions;
+		expect(position).toMatchObject({
+			quantity: 6,
+			costBasisCents: 240,
+			averagePriceCents: 40,
+			realizedPnlCents: 80, // (60 − 40) · 4
+			unrealizedPnlCents: 120 // (60 − 40) · 6
+		});
+	});
+});
+
+describe('books', () => {
+	it('shows the ladder, best first, to the depth asked, with its seq', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		for (const price of [30, 32, 31]) await api.orders.place(limit(market, 'BUY', 2, price));
+		await api.orders.place(limit(market, 'SELL', 5, 60));
+		const anonymous = await callerFor(bed.services, null);
+		const book = await anonymous.books.get({ optionId: market.optionIds[0]!, depth: 2 });
+		expect(book.bids).toEqual([
+			{ priceCents: 32, quantity: 2, orders: 1 },
+			{ priceCents: 31, quantity: 2, orders: 1 }
+		]);
+		expect(book.asks).toEqual([{ priceCents: 60, quantity: 5, orders: 1 }]);
+		expect(BigInt(book.seq)).toBeGreaterThan(0n);
+		expect(book).toMatchObject({ engine: 'local', fallback: false });
+	});
+
+	it('answers NOT_FOUND for an option that does not exist', async () => {
+		const anonymous = await callerFor(bed.services, null);
+		expect(
+			await failureOf(anonymous.books.get({ optionId: '00000000-0000-4000-8000-000000000000' }))
+		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'UNKNOWN_OPTION' });
+	});
+
+	it('lists recent trades newest first, without who traded', async () => {
+		const market = await aMarket(bed.db);
+		const seller = await aTraderCaller(bed);
+		const buyer = await aTraderCaller(bed);
+		await seller.api.orders.place(limit(market, 'SELL', 10, 40));
+		await buyer.api.orders.place(limit(market, 'BUY', 2, 40));
+		await buyer.api.orders.place(limit(market, 'BUY', 3, 40));
+		const trades = await buyer.api.books.trades({ optionId: market.optionIds[0]!, limit: 10 });
+		expect(trades.map((trade) => trade.quantity)).toEqual([3, 2]);
+		expect(Object.keys(trades[0]!).sort()).toEqual([
+			'createdAt',
+			'id',
+			'priceCents',
+			'quantity',
+			'takerSide'
+		]);
+	});
+
+	it('aggregates trades into OHLC candles per interval', async () => {
+		const market = await aMarket(bed.db);
+		const optionId = market.optionIds[0]!;
+		const seller = await aTraderCaller(bed);
+		const buyer = await aTraderCaller(bed);
+		const fills: [price: number, quantity: number, at: string][] = [
+			[40, 1, '2026-01-01T00:00:10Z'],
+			[45, 2, '2026-01-01T00:00:50Z'],
+			[42, 3, '2026-01-01T00:01:05Z'],
+			[47, 1, '2026-01-01T00:01:30Z']
+		];
+		for (const [price, quantity, at] of fills) {
+			await seller.api.orders.place(limit(market, 'SELL', quantity, price));
+			const { fills: made } = await buyer.api.orders.place(limit(market, 'BUY', quantity, price));
+			// Trades are stamped now; move each to the time the test is about.
+			await bed.db.pool.query('UPDATE trades SET created_at = $2 WHERE id = $1::bigint', [
+				made[0]!.tradeId,
+				at
+			]);
+		}
+		const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T00:05:00Z') };
+		expect(await buyer.api.books.candles({ optionId, intervalSeconds: 60, ...range })).toEqual([
+			{
+				start: new Date('2026-01-01T00:00:00Z'),
+				openCents: 40,
+				highCents: 45,
+				lowCents: 40,
+				closeCents: 45,
+				volume: 3,
+				trades: 2
+			},
+			{
+				start: new Date('2026-01-01T00:01:00Z'),
+				openCents: 42,
+				highCents: 47,
+				lowCents: 42,
+				closeCents: 47,
+				volume: 4,
+				trades: 2
+			}
+		]);
+		const fiveMinutes = await buyer.api.books.candles({ optionId, intervalSeconds: 300, ...range });
+		expect(fiveMinutes).toEqual([
+			expect.objectContaining({
+				openCents: 40,
+				highCents: 47,
+				lowCents: 40,
+				closeCents: 47,
+				volume: 7
+			})
+		]);
+		expect(
+			await failureOf(buyer.api.books.candles({ optionId, intervalSeconds: 120 as 60, ...range }))
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['intervalSeconds'] });
+	});
+});
+
+describe('administering markets', () => {
+	const newMarket = {
+		title: 'Who wins the cup?',
+		description: 'Settles on the final whistle.',
+		category: 'Sports',
+		closesAt: new Date(Date.now() + 86_400_000),
+		options: ['Reds', 'Blues', 'Greens']
+	};
+
+	it('answers FORBIDDEN to a TRADER', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		for (const call of [
+			api.markets.create(newMarket),
+			api.markets.halt({ marketId: market.id }),
+			api.markets.reopen({ marketId: market.id }),
+			api.markets.close({ marketId: market.id }),
+			api.markets.resolve({ marketId: market.id, winningOptionId: market.optionIds[0]! }),
+			api.markets.void({ marketId: market.id })
+		]) {
+			expect(await failureOf(call)).toMatchObject({ code: 'FORBIDDEN' });
+		}
+	});
+
+	it('creates an open market with a book per option', async () => {
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		const created = await admin.markets.create(newMarket);
+		expect(created.status).toBe('OPEN');
+		expect(created.slug).toMatch(/^who-wins-the-cup-[0-9a-f]{6}$/);
+		expect(created.options.map((option) => option.label)).toEqual(['Reds', 'Blues', 'Greens']);
+		const book = await admin.books.get({ optionId: created.options[2]!.id });
+		expect(book).toMatchObject({ bids: [], asks: [], lastPriceCents: null });
+	});
+
+	it('refuses a market with one option, naming the field', async () => {
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		expect(
+			await failureOf(admin.markets.create({ ...newMarket, options: ['Only'] }))
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['options'] });
+	});
+
+	it('halts and reopens a market; orders are rejected while halted', async () => {
+		const market = await aMarket(bed.db);
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		const { api } = await aTraderCaller(bed);
+		expect(await admin.markets.halt({ marketId: market.id })).toMatchObject({ status: 'HALTED' });
+		const placed = await api.orders.place(limit(market, 'BUY', 1, 40));
+		expect(placed.order.rejectReason).toBe('MARKET_NOT_OPEN');
+		expect(await failureOf(admin.markets.halt({ marketId: market.id }))).toMatchObject({
+			code: 'PRECONDITION_FAILED',
+			domainCode: 'INVALID_TRANSITION'
+		});
+		await admin.markets.reopen({ marketId: market.id });
+		expect((await api.orders.place(limit(market, 'BUY', 1, 40))).order.status).toBe('OPEN');
+		await api.orders.cancelAll();
+	});
+
+	it('closes a market, cancelling resting orders and releasing their cash', async () => {
+		const market = await aMarket(bed.db);
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		const { api } = await aTraderCaller(bed);
+		await api.orders.place(limit(market, 'BUY', 10, 40));
+		expect(await admin.markets.close({ marketId: market.id })).toMatchObject({
+			status: 'CLOSED',
+			cancelledOrders: 1
+		});
+		expect(await api.account.balance()).toMatchObject({ reservedCents: 0, availableCents: 10_000 });
+	});
+
+	it('resolves a market and pays 100¢ per winning share', async () => {
+		const market = await aMarket(bed.db);
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		const long = await aTraderCaller(bed);
+		const short = await aTraderCaller(bed);
+		await short.api.orders.place(limit(market, 'SELL', 10, 40));
+		await long.api.orders.place(limit(market, 'BUY', 10, 40));
+		const other = await aMarket(bed.db);
+		expect(
+			await failureOf(
+				admin.markets.resolve({ marketId: market.id, winningOptionId: other.optionIds[0]! })
+			)
+		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'UNKNOWN_OPTION' });
+
+		const resolved = await admin.markets.resolve({
+			marketId: market.id,
+			winningOptionId: market.optionIds[0]!
+		});
+		expect(resolved).toMatchObject({ status: 'RESOLVED', settledPositions: 2, paidCents: 1_000 });
+		expect((await long.api.account.balance()).cashCents).toBe(10_000 - 400 + 1_000);
+		expect((await short.api.account.balance()).cashCents).toBe(10_000 - 600);
+		const [position] = (await long.api.positions.mine()).positions;
+		expect(position).toMatchObject({
+			marketStatus: 'RESOLVED',
+			quantity: 0,
+			realizedPnlCents: 600
+		});
+		expect(await failureOf(admin.markets.void({ marketId: market.id }))).toMatchObject({
+			code: 'PRECONDITION_FAILED'
+		});
+	});
+
+	it('voids a market, refunding each position at cost', async () => {
+		const market = await aMarket(bed.db);
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		const long = await aTraderCaller(bed);
+		const short = await aTraderCaller(bed);
+		await short.api.orders.place(limit(market, 'SELL', 10, 40));
+		await long.api.orders.place(limit(market, 'BUY', 10, 40));
+		expect(await admin.markets.void({ marketId: market.id })).toMatchObject({
+			status: 'RESOLVED',
+			paidCents: 1_000
+		});
+		expect((await long.api.account.balance()).cashCents).toBe(10_000);
+		expect((await short.api.account.balance()).cashCents).toBe(10_000);
+	});
+
+	it('answers NOT_FOUND for a market that does not exist', async () => {
+		const admin = await callerFor(bed.services, await anAdmin(bed.db));
+		expect(
+			await failureOf(admin.markets.halt({ marketId: '00000000-0000-4000-8000-000000000000' }))
+		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'MARKET_NOT_FOUND' });
+	});
+});

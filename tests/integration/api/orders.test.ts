@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { aMarket } from '../../fixtures/markets';
+import { callerFor, testServices } from '../../fixtures/services';
+import { aTraderCaller, apiTestBed, failureOf, limit } from '../../fixtures/api';
+
+const bed = apiTestBed();
+
+describe('placing an order', () => {
+	it('rests a limit buy, reserves its cost, and says which engine served it and how fast', async () => {
+		const market = await aMarket(bed.db);
+		const { user, api } = await aTraderCaller(bed);
+		const placed = await api.orders.place(limit(market, 'BUY', 10, 40));
+		expect(placed.engine).toBe('local');
+		expect(placed.fallback).toBe(false);
+		expect(typeof placed.latencyMs).toBe('number');
+		expect(placed.order).toMatchObject({ status: 'OPEN', userId: user.id, quantity: 10 });
+		expect(placed.fills).toEqual([]);
+		expect(await api.account.balance()).toEqual({
+			cashCents: 10_000,
+			reservedCents: 400,
+			availableCents: 9_600
+		});
+		expect(bed.services.engineCalls.at(-1)).toMatchObject({
+			engine: 'local',
+			operation: 'place',
+			ok: true,
+			userId: user.id
+		});
+	});
+
+	it('trades against a resting order at the resting price, and shows the fill on both orders', async () => {
+		const market = await aMarket(bed.db);
+		const seller = await aTraderCaller(bed);
+		const buyer = await aTraderCaller(bed);
+		const ask = await seller.api.orders.place(limit(market, 'SELL', 5, 45));
+		const taken = await buyer.api.orders.place(limit(market, 'BUY', 3, 50));
+		expect(taken.order).toMatchObject({ status: 'FILLED', filledQuantity: 3 });
+		expect(taken.fills).toEqual([expect.objectContaining({ priceCents: 45, quantity: 3 })]);
+
+		const makerView = await seller.api.orders.get({ orderId: ask.order.id });
+		expect(makerView.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQuantity: 3 });
+		expect(makerView.fills).toEqual([
+			expect.objectContaining({ liquidity: 'MAKER', priceCents: 45, quantity: 3 })
+		]);
+		const takerView = await buyer.api.orders.get({ orderId: taken.order.id });
+		expect(takerView.fills.map((fill) => fill.liquidity)).toEqual(['TAKER']);
+	});
+
+	it('returns an order the engine refused as REJECTED with its reason, not as an error', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const fok = await api.orders.place(limit(market, 'BUY', 5, 50, { timeInForce: 'FOK' }));
+		expect(fok.order.status).toBe('REJECTED');
+		expect(fok.order.rejectReason).toBeTruthy();
+
+		const poor = await aTraderCaller(bed, 100n);
+		const tooDear = await poor.api.orders.place(limit(market, 'BUY', 10, 50));
+		expect(tooDear.order).toMatchObject({ status: 'REJECTED', rejectReason: 'INSUFFICIENT_FUNDS' });
+	});
+
+	it('rejects orders while the market is halted', async () => {
+		const market = await aMarket(bed.db, { status: 'HALTED' });
+		const { api } = await aTraderCaller(bed);
+		const placed = await api.orders.place(limit(market, 'BUY', 1, 40));
+		expect(placed.order).toMatchObject({ status: 'REJECTED', rejectReason: 'MARKET_NOT_OPEN' });
+	});
+
+	it('returns the earlier order when a clientOrderId is sent again', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const order = limit(market, 'BUY', 2, 30, { clientOrderId: 'retry-1' });
+		const first = await api.orders.place(order);
+		const again = await api.orders.place(order);
+		expect(again.duplicate).toBe(true);
+		expect(again.order.id).toBe(first.order.id);
+	});
+
+	it('answers BAD_REQUEST naming the field for invalid input, and never takes a user id', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const { priceCents: _price, ...noPrice } = limit(market, 'BUY', 1, 40);
+		expect(await failureOf(api.orders.place(noPrice))).toMatchObject({
+			code: 'BAD_REQUEST',
+			fields: ['priceCents']
+		});
+		expect(await failureOf(api.orders.place(limit(market, 'BUY', 0, 40)))).toMatchObject({
+			code: 'BAD_REQUEST',
+			fields: ['quantity']
+		});
+		const withUser = { ...limit(market, 'BUY', 1, 40), userId: market.id };
+		expect(await failureOf(api.orders.place(withUser))).toMatchObject({ code: 'BAD_REQUEST' });
+	});
+
+	it('answers UNAUTHORIZED when nobody is signed in', async () => {
+		const market = await aMarket(bed.db);
+		const anonymous = await callerFor(bed.services, null);
+		expect(await failureOf(anonymous.orders.place(limit(market, 'BUY', 1, 40)))).toMatchObject({
+			code: 'UNAUTHORIZED'
+		});
+	});
+});
+
+describe('placing a batch', () => {
+	it('accepts or refuses each order on its own', async () => {
+		const market = await aMarket(bed.db);
+		const other = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const batch = await api.orders.placeBatch({
+			orders: [
+				limit(market, 'BUY', 1, 20),
+				{ ...limit(market, 'BUY', 1, 20), optionId: other.optionIds[0]! },
+				limit(market, 'BUY', 1, 21)
+			]
+		});
+		expect(batch.engine).toBe('local');
+		expect(batch.results.map((result) => (result.ok ? result.order.status : result.code))).toEqual([
+			'OPEN',
+			'UNKNOWN_OPTION',
+			'OPEN'
+		]);
+	});
+
+	it('refuses more than 20 orders', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const orders = Array.from({ length: 21 }, () => limit(market, 'BUY', 1, 10));
+		expect(await failureOf(api.orders.placeBatch({ orders }))).toMatchObject({
+			code: 'BAD_REQUEST',
+			fields: ['orders']
+		});
+	});
+});
+
+describe('amending an order', () => {
+	it('changes the price and quantity of my resting order', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const { order } = await api.orders.place(limit(market, 'BUY', 10, 40));
+		const amended = await api.orders.amend({ orderId: order.id, quantity: 5, priceCents: 42 });
+		expect(amended.order).toMatchObject({ id: order.id, quantity: 5, priceCents: 42 });
+		expect(amended.engine).toBe('local');
+		expect((await api.account.balance()).reservedCents).toBe(210);
+	});
+
+	it("answers NOT_FOUND for another trader's order", async () => {
+		const market = await aMarket(bed.db);
+		const owner = await aTraderCaller(bed);
+		const intruder = await aTraderCaller(bed);
+		const { order } = await owner.api.orders.place(limit(market, 'BUY', 10, 40));
+		expect(await failureOf(intruder.api.orders.amend({ orderId: order.id, quantity: 1 }))).toEqual(
+			expect.objectContaining({ code: 'NOT_FOUND', domainCode: 'UNKNOWN_ORDER' })
+		);
+	});
+
+	it('answers BAD_REQUEST when nothing would change', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const { order } = await api.orders.place(limit(market, 'BUY', 10, 40));
+		expect(
+			await failureOf(api.orders.amend({ orderId: order.id, quantity: 10, priceCents: 40 }))
+		).toMatchObject({ code: 'BAD_REQUEST', domainCode: 'NOTHING_TO_AMEND' });
+	});
+});
+
+describe('cancelling orders', () => {
+	it('cancels my order and releases what it reserved', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const { order } = await api.orders.place(limit(market, 'BUY', 10, 40));
+		const cancelled = await api.orders.cancel({ orderId: order.id });
+		expect(cancelled.order.status).toBe('CANCELLED');
+		expect(cancelled.fallback).toBe(false);
+		expect((await api.account.balance()).reservedCents).toBe(0);
+	});
+
+	it("cannot see or cancel another trader's order: NOT_FOUND", async () => {
+		const market = await aMarket(bed.db);
+		const owner = await aTraderCaller(bed);
+		const intruder = await aTraderCaller(bed);
+		const { order } = await owner.api.orders.place(limit(market, 'BUY', 10, 40));
+		expect(await failureOf(intruder.api.orders.cancel({ orderId: order.id }))).toMatchObject({
+			code: 'NOT_FOUND'
+		});
+		expect(await failureOf(intruder.api.orders.get({ orderId: order.id }))).toMatchObject({
+			code: 'NOT_FOUND'
+		});
+		expect((await intruder.api.orders.list()).items).toEqual([]);
+		const batch = await intruder.api.orders.cancelBatch({ orderIds: [order.id] });
+		expect(batch.results).toEqual([expect.objectContaining({ ok: false, code: 'UNKNOWN_ORDER' })]);
+		expect((await intruder.api.orders.cancelAll()).orders).toEqual([]);
+		expect((await owner.api.orders.get({ orderId: order.id })).order.status).toBe('OPEN');
+	});
+
+	it('cancels a batch, each order on its own', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const a = await api.orders.place(limit(market, 'BUY', 1, 10));
+		const b = await api.orders.place(limit(market, 'BUY', 1, 11));
+		const batch = await api.orders.cancelBatch({ orderIds: [a.order.id, '999999999', b.order.id] });
+		expect(batch.results.map((result) => result.ok)).toEqual([true, false, true]);
+		expect(batch.results[1]).toMatchObject({ orderId: '999999999', code: 'UNKNOWN_ORDER' });
+	});
+
+	it('cancels everything in one market, and leaves other markets alone', async () => {
+		const market = await aMarket(bed.db);
+		const other = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		await api.orders.place(limit(market, 'BUY', 1, 10));
+		await api.orders.place(limit(market, 'BUY', 1, 12, { option: 1 }));
+		const kept = await api.orders.place(limit(other, 'BUY', 1, 10));
+		const result = await api.orders.cancelAll({ marketId: market.id });
+		expect(result.orders).toHaveLength(2);
+		expect(result.orders.every((order) => order.status === 'CANCELLED')).toBe(true);
+		expect((await api.orders.get({ orderId: kept.order.id })).order.status).toBe('OPEN');
+		expect((await api.orders.cancelAll()).orders.map((order) => order.id)).toEqual([kept.order.id]);
+	});
+});
+
+describe('listing my orders', () => {
+	it('filters by status and market, newest first, and pages by cursor', async () => {
+		const market = await aMarket(bed.db);
+		const other = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed);
+		const placed = [];
+		for (const price of [10, 11, 12, 13, 14]) {
+			placed.push((await api.orders.place(limit(market, 'BUY', 1, price))).order.id);
+		}
+		await api.orders.place(limit(other, 'BUY', 1, 10));
+		await api.orders.cancel({ orderId: placed[0]! });
+
+		const seen: string[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await api.orders.list({ marketId: market.id, limit: 2, cursor });
+			seen.push(...page.items.map((order) => order.id));
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		expect(seen).toEqual([...placed].reverse());
+
+		const open = await api.orders.list({ marketId: market.id, status: ['OPEN'] });
+		expect(open.items).toHaveLength(4);
+		const cancelled = await api.orders.list({ status: ['CANCELLED'] });
+		expect(cancelled.items.map((order) => order.id)).toEqual([placed[0]]);
+	});
+});
+
+describe('account', () => {
+	it('lists my ledger newest first, page by page', async () => {
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed, 5_000n);
+		const { order } = await api.orders.place(limit(market, 'BUY', 10, 40));
+		await api.orders.cancel({ orderId: order.id });
+		const first = await api.account.ledger({ limit: 2 });
+		// The newest journal: the release moves 400¢ from reserved back to available.
+		expect(first.items.map((row) => [row.kind, row.account, row.amountCents])).toEqual(
+			expect.arrayContaining([
+				['RELEASE', 'TRADER_RESERVED', -400],
+				['RELEASE', 'TRADER_CASH', 400]
+			])
+		);
+		const rest = await api.account.ledger({ cursor: first.nextCursor!, limit: 10 });
+		expect(rest.items.map((row) => row.kind)).toEqual(['RESERVE', 'RESERVE', 'DEPOSIT']);
+		expect(rest.nextCursor).toBeNull();
+		expect(rest.items.at(-1)?.amountCents).toBe(5_000);
+	});
+});
+
+describe('the order-entry rate limit', () => {
+	it('answers TOO_MANY_REQUESTS with how long to wait, and still lets me cancel', async () => {
+		const services = testServices(bed.db, undefined, { points: 3, durationSeconds: 60 });
+		const market = await aMarket(bed.db);
+		const { api } = await aTraderCaller(bed, 10_000n, services);
+		const placed = [];
+		for (let i = 0; i < 3; i++) placed.push(await api.orders.place(limit(market, 'BUY', 1, 10)));
+		const refused = await failureOf(api.orders.place(limit(market, 'BUY', 1, 10)));
+		expect(refused).toMatchObject({ code: 'TOO_MANY_REQUESTS', domainCode: 'RATE_LIMITED' });
+		expect(refused.retryAfterMs).toBeGreaterThan(0);
+		expect(
+			await failureOf(api.orders.placeBatch({ orders: [limit(market, 'BUY', 1, 10)] }))
+		).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+		expect((await api.orders.cancelAll()).orders).toHaveLength(3);
+	});
+});
