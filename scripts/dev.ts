@@ -24,7 +24,12 @@ console.log(
 );
 
 const children: ChildProcess[] = [];
-const childEnv = { ...process.env, DATABASE_URL: db.url };
+// On the embedded database each process keeps one connection (see src/lib/server/db/open.ts).
+const childEnv = {
+	...process.env,
+	DATABASE_URL: db.url,
+	...(db.embedded ? { DB_POOL_MAX: '1' } : {})
+};
 
 function run(name: string, command: string, args: string[]): ChildProcess {
 	const child = spawn(command, args, { stdio: 'inherit', env: childEnv });
