@@ -32,6 +32,7 @@ export class LocalEngine implements TradingEngine {
 	private readonly writers = new Map<string, BookWriter>();
 	private readonly maxBatch: number;
 	private readonly ids: IdAllocator;
+	private onRealPostgres: Promise<boolean> | undefined;
 	private sweeper: NodeJS.Timeout | undefined;
 
 	constructor(
@@ -46,10 +47,20 @@ export class LocalEngine implements TradingEngine {
 	private writer(optionId: string): BookWriter {
 		let writer = this.writers.get(optionId);
 		if (!writer) {
-			writer = new BookWriter(this.pool, new CachedBook(optionId), this.ids, this.maxBatch);
+			writer = new BookWriter(this.pool, new CachedBook(optionId), this.ids, this.maxBatch, () =>
+				this.usesRealPostgres()
+			);
 			this.writers.set(optionId, writer);
 		}
 		return writer;
+	}
+
+	/** Whether the database is a real Postgres (not PGlite), asked once. */
+	private usesRealPostgres(): Promise<boolean> {
+		this.onRealPostgres ??= this.pool
+			.query<{ version: string }>('SELECT version()')
+			.then(({ rows }) => !rows[0]?.version.includes('PGlite'));
+		return this.onRealPostgres;
 	}
 
 	private submit(optionId: string, command: BookCommand): Promise<SettledResult> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants } from '../../../src/lib/server/db/invariants';
 import { LocalEngine } from '../../../src/lib/engine/local';
+import { connectDatabase } from '../../../src/lib/server/db/connect';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
@@ -72,5 +73,27 @@ describe('LocalEngine smoke', () => {
 		const sum = await db.pool.query('SELECT sum(amount_cents)::int AS s FROM ledger_entries');
 		expect(sum.rows[0].s).toBe(0);
 		await assertInvariants(db.pool);
+	});
+});
+
+describe('two processes on one database', () => {
+	it('place orders through separate connections without their statements colliding', async () => {
+		// On PGlite every connection shares one session, so statement names must not clash.
+		const other = connectDatabase(db.url, { max: 1 });
+		try {
+			const market = await aMarket(db);
+			const optionId = market.optionIds[0]!;
+			const buyer = await aTrader(db, { cashCents: 10_000n });
+			const seller = await aTrader(db, { cashCents: 10_000n });
+			const order = (side: 'BUY' | 'SELL') =>
+				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents: 50, quantity: 2 });
+			const first = await new LocalEngine(db.pool).place(buyer.id, order('BUY'));
+			const second = await new LocalEngine(other.pool).place(seller.id, order('SELL'));
+			expect(first.ok && first.value.order.status).toBe('OPEN');
+			expect(second.ok && second.value.order.status).toBe('FILLED');
+			await assertInvariants(db.pool);
+		} finally {
+			await other.close();
+		}
 	});
 });

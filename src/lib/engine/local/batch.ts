@@ -57,6 +57,12 @@ export function beginAndLockSql(optionId: string): string {
 export interface BatchContext {
 	ids: IdAllocator;
 	/**
+	 * Prepare the batch's statements once per connection (by name). Only on a real Postgres:
+	 * PGlite serves every connection, of every process, from one session, where two
+	 * connections preparing the same name collide.
+	 */
+	namedStatements: boolean;
+	/**
 	 * Read placing traders' cash under a row lock (FOR UPDATE). Off by default: balances are
 	 * read without a lock and the database's check (available ≥ 0) catches a race, after which
 	 * the batch is run again with locks, so rows of busy traders are held only while writing.
@@ -86,7 +92,11 @@ export async function runBatch(
 	const { rows: bookRows } = await client.query<
 		BookRow & { balances: { userId: string; cents: string }[] | null }
 	>({
-		name: context.lockBalances ? 'betwise_book_state_locked' : 'betwise_book_state',
+		name: !context.namedStatements
+			? undefined
+			: context.lockBalances
+				? 'betwise_book_state_locked'
+				: 'betwise_book_state',
 		text: `SELECT b.seq::text, b.last_price_cents, o.market_id, m.status, ${balances} AS balances
 		   FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
 		  WHERE b.option_id = $1`,
@@ -122,7 +132,8 @@ export async function runBatch(
 		money: batch.money,
 		levelChanges: batch.levelChanges,
 		now,
-		ids: context.ids
+		ids: context.ids,
+		namedStatements: context.namedStatements
 	});
 	cache.seq = batch.seq;
 	return { results, trades: batch.trades };

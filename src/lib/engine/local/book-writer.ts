@@ -37,7 +37,8 @@ export class BookWriter {
 		private readonly pool: pg.Pool,
 		private readonly cache: CachedBook,
 		private readonly ids: IdAllocator,
-		private readonly maxBatch: number
+		private readonly maxBatch: number,
+		private readonly namedStatements: () => Promise<boolean>
 	) {}
 
 	submit(command: BookCommand): Promise<SettledResult> {
@@ -76,6 +77,8 @@ export class BookWriter {
 
 	private async commit(batch: Pending[]): Promise<void> {
 		let lockBalances = false;
+		// Asked before taking a connection: on the embedded database the pool has only one.
+		const namedStatements = await this.namedStatements();
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.pool.connect();
 			try {
@@ -85,7 +88,7 @@ export class BookWriter {
 					this.cache,
 					batch.map((item) => item.command),
 					new Date(),
-					{ ids: this.ids, lockBalances }
+					{ ids: this.ids, lockBalances, namedStatements }
 				);
 				await client.query('COMMIT');
 				// Views are taken now: the records live on in the cache and later batches change them.

@@ -28,6 +28,7 @@ export interface BatchWrite {
 	levelChanges: BookLevelChange[];
 	now: Date;
 	ids: IdAllocator;
+	namedStatements: boolean;
 }
 
 const statement = `
@@ -157,7 +158,7 @@ export async function writeBatch(client: pg.ClientBase, batch: BatchWrite): Prom
 
 	// Named, so each connection parses and plans this large statement once.
 	await client.query({
-		name: 'betwise_write_batch',
+		name: batch.namedStatements ? 'betwise_write_batch' : undefined,
 		text: statement,
 		values: [
 			inserted.map((o) => o.id),
