@@ -9,12 +9,21 @@ const host = process.env.HOST ?? '0.0.0.0';
 
 const server = createServer(handler);
 server.keepAliveTimeout = 65_000;
+// Importing the handler ran the app's `init` hook, which published the WebSocket attacher.
+const attachAppWebSocket = globalThis[Symbol.for('betwise.attachAppWebSocket')];
+if (typeof attachAppWebSocket !== 'function') {
+	throw new Error(
+		'The build did not publish its WebSocket endpoint (see src/lib/server/ws/app.ts)'
+	);
+}
+const webSockets = await attachAppWebSocket(server);
 server.listen(port, host, () => {
 	console.log(`BetWise listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
 });
 
 function shutdown(signal) {
 	console.log(`${signal}: closing`);
+	void webSockets.close();
 	server.close(() => process.exit(0));
 	server.closeIdleConnections();
 	setTimeout(() => process.exit(0), 10_000).unref();

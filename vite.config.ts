@@ -1,8 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { trpcWebSocketDevPlugin } from './src/lib/server/ws/vite-plugin.js';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), trpcWebSocketDevPlugin()],
 	server: { port: 5173, strictPort: false },
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/contract/**/*.test.ts'],

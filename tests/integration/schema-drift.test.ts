@@ -55,6 +55,12 @@ const sqlOnlyIndexes = new Set([
 	'orders(option_id,priority) plain partial'
 ]);
 
+/**
+ * Columns schema.prisma declares as `Unsupported(...)`: Prisma's DMMF leaves them out, so they
+ * are listed here as the migration makes them.
+ */
+const unsupportedColumns = ['events.xid xid8 not null default'];
+
 const models = dmmf.datamodel.models;
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
 const modelByName = new Map(models.map((model) => [model.name, model]));
@@ -142,6 +148,7 @@ describe('the migrated database', () => {
 							`${tableOf(model)}.${field.dbName ?? field.name} ${expectedType(field)} ${field.isRequired ? 'not null' : 'null'} ${expectsDatabaseDefault(field) ? 'default' : 'no default'}`
 					)
 			)
+			.concat(unsupportedColumns)
 			.sort();
 		expect(actual).toEqual(expected);
 	});

@@ -66,11 +66,15 @@ export async function revokeSession(prisma: PrismaClient, sessionId: string): Pr
 	});
 }
 
-/** Revokes every live session of a user; returns how many. */
-export async function revokeUserSessions(prisma: PrismaClient, userId: string): Promise<number> {
-	const { count } = await prisma.session.updateMany({
+/** Revokes every live session of a user; returns their ids (to close their sockets too). */
+export async function revokeUserSessions(prisma: PrismaClient, userId: string): Promise<string[]> {
+	const live = await prisma.session.findMany({
 		where: { userId, revokedAt: null },
+		select: { id: true }
+	});
+	await prisma.session.updateMany({
+		where: { id: { in: live.map((session) => session.id) }, revokedAt: null },
 		data: { revokedAt: new Date() }
 	});
-	return count;
+	return live.map((session) => session.id);
 }

@@ -1,5 +1,6 @@
 // Support staff find users; admins can sign a user out everywhere.
 import { revokeUserSessions } from '$lib/server/auth/sessions';
+import { closeSessionSockets } from '$lib/server/ws/registry';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
 import type { RevokeSessionsInput, SearchUsersInput } from './users.schema';
@@ -34,5 +35,7 @@ export async function revokeSessions({ ctx, input }: { ctx: Context; input: Revo
 		select: { id: true }
 	});
 	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
-	return { revoked: await revokeUserSessions(ctx.prisma, user.id) };
+	const revoked = await revokeUserSessions(ctx.prisma, user.id);
+	for (const sessionId of revoked) closeSessionSockets(sessionId);
+	return { revoked: revoked.length };
 }

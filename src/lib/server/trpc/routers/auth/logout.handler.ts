@@ -1,5 +1,7 @@
-// Ends the caller's session; the page that called it also clears the cookie.
+// Ends the caller's session and closes its live sockets; the page that called it also clears
+// the cookie.
 import { revokeSession } from '$lib/server/auth/sessions';
+import { closeSessionSockets } from '$lib/server/ws/registry';
 import type { Context } from '../../context';
 
 export async function logout({
@@ -8,5 +10,6 @@ export async function logout({
 	ctx: Context & { session: NonNullable<Context['session']> };
 }) {
 	await revokeSession(ctx.prisma, ctx.session.id);
+	closeSessionSockets(ctx.session.id);
 	return { ok: true as const };
 }

@@ -1,0 +1,114 @@
+// Reading the outbox (`events`): the rows of the transactions that finished between two
+// snapshots, for the hub, and one book's events after a seq, for a reconnecting client.
+import type pg from 'pg';
+
+export interface HubEvent {
+	id: string;
+	topic: string;
+	kind: string;
+	optionId: string | null;
+	marketId: string | null;
+	userId: string | null;
+	/** For book topics, the book's seq after this change; null when the event has none. */
+	bookSeq: string | null;
+	payload: unknown;
+}
+
+interface EventRow {
+	id: string;
+	topic: string;
+	kind: string;
+	option_id: string | null;
+	market_id: string | null;
+	user_id: string | null;
+	book_seq: string | null;
+	payload: unknown;
+}
+
+const eventColumns = `e.id::text AS id, e.topic, e.kind, e.option_id, e.market_id, e.user_id,
+	e.book_seq::text AS book_seq, e.payload`;
+
+function toEvent(row: EventRow): HubEvent {
+	return {
+		id: row.id,
+		topic: row.topic,
+		kind: row.kind,
+		optionId: row.option_id,
+		marketId: row.market_id,
+		userId: row.user_id,
+		bookSeq: row.book_seq,
+		payload: row.payload
+	};
+}
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export async function currentSnapshot(db: Queryable): Promise<string> {
+	const { rows } = await db.query<{ snapshot: string }>(
+		'SELECT pg_current_snapshot()::text AS snapshot'
+	);
+	const [row] = rows;
+	if (!row) throw new Error('pg_current_snapshot() returned no row');
+	return row.snapshot;
+}
+
+export interface SnapshotBatch {
+	/** The snapshot the batch reads up to: `to` when given, else the statement's own. */
+	to: string;
+	events: HubEvent[];
+}
+
+/**
+ * The events of transactions that had finished by snapshot `to` (the current one when null) but
+ * not by snapshot `from`, in id order, after `afterId`, at most `limit`. A transaction that
+ * commits late lands in a later batch instead of being skipped, and each lands in exactly one.
+ * Within one book, commits follow the book lock, so seq order holds across batches too.
+ */
+export async function readEventsBetween(
+	db: Queryable,
+	from: string,
+	to: string | null,
+	afterId: string,
+	limit: number
+): Promise<SnapshotBatch> {
+	const { rows } = await db.query<EventRow & { snapshot: string }>(
+		`SELECT s.snap::text AS snapshot, ${eventColumns}
+		   FROM (SELECT coalesce($2::pg_snapshot, pg_current_snapshot()) AS snap) s
+		   LEFT JOIN LATERAL (
+		        SELECT * FROM events
+		         WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND xid < pg_snapshot_xmax(s.snap)
+		           AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)
+		           AND pg_visible_in_snapshot(xid, s.snap)
+		           AND id > $3::bigint
+		         ORDER BY id LIMIT $4) e ON true
+		  ORDER BY e.id`,
+		[from, to, afterId, limit]
+	);
+	// The LEFT JOIN always yields the snapshot row, with null event columns when nothing is new.
+	const [first] = rows;
+	if (!first) throw new Error('the outbox read returned no snapshot row');
+	return {
+		to: first.snapshot,
+		events: rows.filter((row) => row.id !== null).map(toEvent)
+	};
+}
+
+/**
+ * One book's events after `afterSeq`, in seq order, at most `limit`: what a client that saw
+ * `afterSeq` missed. Seqs are taken under the book lock, so committed ones have no gaps; when the
+ * first returned seq is not `afterSeq + 1` the outbox no longer holds the gap (send a snapshot).
+ */
+export async function readBookEventsSince(
+	pool: Queryable,
+	optionId: string,
+	afterSeq: bigint | string,
+	limit: number
+): Promise<HubEvent[]> {
+	const { rows } = await pool.query<EventRow>(
+		`SELECT ${eventColumns} FROM events e
+		  WHERE e.option_id = $1 AND e.topic = $2 AND e.book_seq > $3::bigint
+		  ORDER BY e.book_seq, e.id LIMIT $4`,
+		[optionId, `book:${optionId}`, String(afterSeq), limit]
+	);
+	return rows.map(toEvent);
+}

@@ -1,0 +1,139 @@
+// The WebSocket side of the API: tRPC over `ws` on /trpc, for the dev server and production
+// alike. Upgrades from a foreign Origin are refused before a socket exists; keep-alive pings
+// find dead peers; sockets are kept per session so that logout and revocation can close them.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AnyRouter, inferRouterContext } from '@trpc/server';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { hashToken, SESSION_COOKIE } from '../auth/sessions';
+import { isTrpcWebSocketPath } from './path';
+
+export interface WebSocketEndpointOptions<TRouter extends AnyRouter> {
+	router: TRouter;
+	/** The tRPC context of one connection, from its upgrade request (cookie, Origin, address). */
+	createContext: (req: IncomingMessage) => Promise<inferRouterContext<TRouter>>;
+	/** Origins that may open a socket, per request (the site's own depends on its Host). */
+	allowedOrigins: readonly string[] | ((req: IncomingMessage) => readonly string[]);
+	keepAlive?: { pingMs: number; pongWaitMs: number };
+	maxPayloadBytes?: number;
+}
+
+export interface WebSocketEndpoint {
+	/** Serves the upgrade when it is for /trpc and returns true; leaves any other alone. */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	/** Closes the sockets opened with this session (its id is the cookie token's hash). */
+	closeSessionSockets(sessionId: string): number;
+	socketCount(): number;
+	close(): Promise<void>;
+}
+
+/** The `betwise_session` cookie of a request, if any. */
+export function sessionTokenOf(req: IncomingMessage): string | undefined {
+	for (const part of (req.headers.cookie ?? '').split(';')) {
+		const separator = part.indexOf('=');
+		if (separator === -1 || part.slice(0, separator).trim() !== SESSION_COOKIE) continue;
+		const value = part.slice(separator + 1).trim();
+		try {
+			return decodeURIComponent(value);
+		} catch {
+			return value;
+		}
+	}
+	return undefined;
+}
+
+export const SESSION_CLOSE_CODE = 4001;
+
+export function createWebSocketEndpoint<TRouter extends AnyRouter>(
+	options: WebSocketEndpointOptions<TRouter>
+): WebSocketEndpoint {
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: options.maxPayloadBytes ?? 1024 * 1024
+	});
+	const socketsBySession = new Map<string, Set<WebSocket>>();
+	const keepAlive = options.keepAlive ?? { pingMs: 30_000, pongWaitMs: 5_000 };
+
+	applyWSSHandler({
+		wss,
+		router: options.router,
+		createContext: ({ req }) => options.createContext(req),
+		keepAlive: { enabled: true, ...keepAlive }
+	});
+
+	wss.on('connection', (socket, req) => {
+		const token = sessionTokenOf(req);
+		if (!token) return;
+		const sessionId = hashToken(token);
+		let sockets = socketsBySession.get(sessionId);
+		if (!sockets) {
+			sockets = new Set();
+			socketsBySession.set(sessionId, sockets);
+		}
+		sockets.add(socket);
+		socket.once('close', () => {
+			const current = socketsBySession.get(sessionId);
+			current?.delete(socket);
+			if (current?.size === 0) socketsBySession.delete(sessionId);
+		});
+	});
+
+	const originAllowed = (req: IncomingMessage) => {
+		const origin = req.headers.origin;
+		// Browsers always send Origin on a WebSocket upgrade; other clients cannot ride a cookie.
+		if (origin === undefined) return true;
+		const allowed =
+			typeof options.allowedOrigins === 'function'
+				? options.allowedOrigins(req)
+				: options.allowedOrigins;
+		return allowed.includes(origin);
+	};
+
+	return {
+		handleUpgrade(req, socket, head) {
+			if (!isTrpcWebSocketPath(req.url)) return false;
+			if (!originAllowed(req)) {
+				socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+				socket.destroy();
+				return true;
+			}
+			wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+			return true;
+		},
+		closeSessionSockets(sessionId) {
+			const sockets = socketsBySession.get(sessionId);
+			if (!sockets) return 0;
+			socketsBySession.delete(sessionId);
+			for (const socket of sockets) socket.close(SESSION_CLOSE_CODE, 'session ended');
+			return sockets.size;
+		},
+		socketCount: () => wss.clients.size,
+		close() {
+			for (const socket of wss.clients) socket.terminate();
+			socketsBySession.clear();
+			return new Promise((resolve, reject) =>
+				wss.close((error) => (error ? reject(error) : resolve()))
+			);
+		}
+	};
+}
+
+/** Serves /trpc upgrades of `httpServer`; `close()` detaches it again. */
+export function attachWebSocketServer<TRouter extends AnyRouter>(
+	httpServer: Server,
+	options: WebSocketEndpointOptions<TRouter>
+): WebSocketEndpoint {
+	const endpoint = createWebSocketEndpoint(options);
+	const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		endpoint.handleUpgrade(req, socket, head);
+	};
+	httpServer.on('upgrade', onUpgrade);
+	return {
+		...endpoint,
+		close() {
+			httpServer.off('upgrade', onUpgrade);
+			return endpoint.close();
+		}
+	};
+}
