@@ -6,6 +6,8 @@ import { createLoginService, type LoginService } from './auth/login';
 import { database } from './db/database';
 import type { Database } from './db/connect';
 import { env, type Env } from './env';
+import { EventHub } from './events';
+import { isPglite } from './db/kind';
 import { consoleEngineLog, type EngineCallLog } from './orders/engine-log';
 import { createOrderEntryLimiter, type OrderEntryLimiter } from './orders/entry-limit';
 
@@ -16,6 +18,8 @@ export interface Services {
 	engine: TradingEngine;
 	orderEntryLimiter: OrderEntryLimiter;
 	logEngineCall: EngineCallLog;
+	/** Outbox events fanned out to subscriptions. */
+	events: EventHub;
 }
 
 const key = Symbol.for('betwise.services');
@@ -26,13 +30,20 @@ async function build(): Promise<Services> {
 	const db = await database();
 	const engine = new LocalEngine(db.pool);
 	engine.startExpirySweeper();
+	// On PGlite the hub polls through the app's one connection: a second connection to it would
+	// share (and disturb) the same session.
+	const events = new EventHub({
+		source: (await isPglite(db.pool)) ? { pool: db.pool } : { url: db.url }
+	});
+	await events.start();
 	return {
 		env: config,
 		db,
 		login: createLoginService(db.prisma, config.SESSION_TTL_HOURS),
 		engine,
 		orderEntryLimiter: createOrderEntryLimiter(),
-		logEngineCall: consoleEngineLog
+		logEngineCall: consoleEngineLog,
+		events
 	};
 }
 

@@ -18,7 +18,9 @@ import {
 } from '../../../src/lib/server/ws/endpoint';
 import { endpoints } from '../../../src/lib/server/ws/registry';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
+import { aMarket } from '../../fixtures/markets';
 import { aTrader, anAdmin, callerFor, testServices } from '../../fixtures/services';
+import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 
 let db: TestDatabase;
 let services: Services;
@@ -29,6 +31,7 @@ let origin: string;
 beforeAll(async () => {
 	db = await createTestDatabase();
 	services = testServices(db);
+	await services.events.start();
 	server = createServer((_req, res) => res.end());
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -50,6 +53,7 @@ afterAll(async () => {
 	endpoints().delete(endpoint);
 	await endpoint.close();
 	await new Promise((resolve) => server.close(resolve));
+	await services.events.stop();
 	await db.close();
 });
 
@@ -78,7 +82,13 @@ function signedInSocket(token: string) {
 	const trpc = createTRPCClient<AppRouter>({
 		links: [wsLink({ client: wsClient, transformer: superjson })]
 	});
-	return { opened, closed, trpc, state: () => sockets.at(-1)?.readyState, close: () => wsClient.close() };
+	return {
+		opened,
+		closed,
+		trpc,
+		state: () => sockets.at(-1)?.readyState,
+		close: () => wsClient.close()
+	};
 }
 
 describe("the app's WebSocket", () => {
@@ -129,5 +139,38 @@ describe("the app's WebSocket", () => {
 		expect(other.state()).toBe(WebSocket.OPEN);
 		expect(hashToken(mine[0]!.token)).not.toBe(hashToken(mine[1]!.token));
 		await Promise.all([other, ...sockets].map((client) => client.close()));
+	});
+
+	it("streams the signed-in trader's own order updates, and nobody else's", async () => {
+		const trader = await aTrader(db, { cashCents: 100_000n });
+		const other = await aTrader(db, { cashCents: 100_000n });
+		const market = await aMarket(db);
+		const { token } = await createSession(db.prisma, trader.id, 1);
+		const client = signedInSocket(token);
+		const order = (priceCents: number) =>
+			PlaceOrderInput.parse({
+				marketId: market.id,
+				optionId: market.optionIds[0]!,
+				side: 'BUY',
+				priceCents,
+				quantity: 2
+			});
+		const update = new Promise<unknown>((resolve) => {
+			const subscription = client.trpc.orders.onMyUpdates.subscribe(undefined, {
+				onStarted: async () => {
+					await services.engine.place(other.id, order(20));
+					await services.engine.place(trader.id, order(21));
+				},
+				onData: (data) => {
+					resolve(data.data);
+					subscription.unsubscribe();
+				}
+			});
+		});
+		expect(await update).toMatchObject({
+			type: 'order',
+			order: { userId: trader.id, priceCents: 21, status: 'OPEN' }
+		});
+		await client.close();
 	});
 });

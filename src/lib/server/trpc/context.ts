@@ -1,4 +1,4 @@
-// The one tRPC context, built the same way for HTTP requests, server-side page loads and (later)
+// The one tRPC context, built the same way for HTTP requests, server-side page loads and
 // WebSocket connections: the database, the signed-in session, and where the call came from.
 import type { ActiveSession } from '../auth/sessions';
 import type { Services } from '../services';
@@ -27,6 +27,7 @@ export function createContext({
 		engine: services.engine,
 		orderEntryLimiter: services.orderEntryLimiter,
 		logEngineCall: services.logEngineCall,
+		events: services.events,
 		session,
 		user: session?.user ?? null,
 		origin,

@@ -5,12 +5,14 @@ import { adminRouter } from './routers/admin/_router';
 import { authRouter } from './routers/auth/_router';
 import { booksRouter } from './routers/books/_router';
 import { marketsRouter } from './routers/markets/_router';
+import { tradesRouter } from './routers/trades/_router';
 import { ordersRouter } from './routers/orders/_router';
 import { positionsRouter } from './routers/positions/_router';
 
 export const appRouter = router({
 	auth: authRouter,
 	markets: marketsRouter,
+	trades: tradesRouter,
 	books: booksRouter,
 	orders: ordersRouter,
 	positions: positionsRouter,

@@ -1,4 +1,5 @@
 import { router } from '../../init';
+import { onMyOrderUpdates } from './on-my-updates.handler';
 import { authedProcedure } from '../../procedures';
 import { amendOrder } from './amend.handler';
 import { amendInput, amendOutput } from './amend.schema';
@@ -33,5 +34,6 @@ export const ordersRouter = router({
 		.output(cancelAllOutput)
 		.mutation(cancelAllOrders),
 	list: authedProcedure.input(listInput).output(listOutput).query(listOrders),
-	get: authedProcedure.input(getInput).output(getOutput).query(getOrder)
+	get: authedProcedure.input(getInput).output(getOutput).query(getOrder),
+	onMyUpdates: authedProcedure.subscription(onMyOrderUpdates)
 });

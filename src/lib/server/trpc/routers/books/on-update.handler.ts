@@ -1,0 +1,157 @@
+// A live order book: first a snapshot at seq s, then changes s+1, s+2… as absolute level
+// quantities, each tracked by its seq so a reconnecting client resumes where it stopped (from
+// the outbox) or gets a fresh snapshot when that is too old. Changes are conflated: a client gets
+// the latest state of the levels that moved at most every CONFLATE_MS, so a slow client never
+// makes the server queue every delta for it.
+import { tracked } from '@trpc/server';
+import { readBookEventsSince, type HubEvent } from '$lib/server/events';
+import type { Context } from '../../context';
+import { domainError } from '../../errors';
+import type { OnUpdateInput } from './on-update.schema';
+
+export const CONFLATE_MS = 100;
+/** Most missed updates replayed on reconnect; further behind, a snapshot is cheaper. */
+const MAX_REPLAY = 1_000;
+/** Most updates held for one subscriber between sends; beyond that it gets a snapshot. */
+const MAX_PENDING = 5_000;
+
+interface Level {
+	side: 'BUY' | 'SELL';
+	priceCents: number;
+	quantity: number;
+	orders: number;
+}
+
+export type BookUpdate =
+	| {
+			type: 'snapshot';
+			seq: string;
+			bids: Omit<Level, 'side'>[];
+			asks: Omit<Level, 'side'>[];
+			lastPriceCents: number | null;
+	  }
+	| { type: 'delta'; fromSeq: string; seq: string; levels: Level[] };
+
+function levelsOf(event: HubEvent): Level[] | null {
+	const payload = event.payload as { levels?: Level[] } | null;
+	return event.kind === 'book.delta' && Array.isArray(payload?.levels) ? payload.levels : null;
+}
+
+export async function* onBookUpdate({
+	ctx,
+	input,
+	signal
+}: {
+	ctx: Context;
+	input: OnUpdateInput;
+	signal?: AbortSignal;
+}) {
+	let pending: HubEvent[] = [];
+	let overflowed = false;
+	let wake: (() => void) | null = null;
+	// Subscribe before reading the snapshot, so nothing committed in between is lost.
+	const unsubscribe = ctx.events.subscribe(`book:${input.optionId}`, (event) => {
+		if (pending.length >= MAX_PENDING) {
+			overflowed = true;
+			pending = [];
+		} else {
+			pending.push(event);
+		}
+		wake?.();
+	});
+	const onAbort = () => wake?.();
+	signal?.addEventListener('abort', onAbort, { once: true });
+
+	const snapshot = async () => {
+		const book = await ctx.engine.getOrderBook(input.optionId);
+		if (!book.ok) throw domainError(book.code, book.message);
+		const { seq, bids, asks, lastPriceCents } = book.value;
+		return { type: 'snapshot' as const, seq, bids, asks, lastPriceCents };
+	};
+	const pause = (ms: number) =>
+		new Promise<void>((resolve) => {
+			const timer = setTimeout(done, ms);
+			function done() {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', done);
+				resolve();
+			}
+			signal?.addEventListener('abort', done, { once: true });
+		});
+
+	try {
+		let seq: bigint;
+		const resumeFrom = input.lastEventId ? BigInt(input.lastEventId) : null;
+		const missed =
+			resumeFrom === null
+				? []
+				: await readBookEventsSince(ctx.db.pool, input.optionId, resumeFrom, MAX_REPLAY + 1);
+		const canReplay =
+			resumeFrom !== null &&
+			missed.length <= MAX_REPLAY &&
+			missed.every(
+				(event, index) => BigInt(event.bookSeq ?? -1) === resumeFrom + BigInt(index + 1)
+			) &&
+			missed.every((event) => levelsOf(event) !== null);
+		if (canReplay) {
+			seq = resumeFrom;
+			for (const event of missed) {
+				const levels = levelsOf(event)!;
+				yield tracked(event.bookSeq!, {
+					type: 'delta',
+					fromSeq: event.bookSeq!,
+					seq: event.bookSeq!,
+					levels
+				} satisfies BookUpdate);
+				seq = BigInt(event.bookSeq!);
+			}
+		} else {
+			const first = await snapshot();
+			seq = BigInt(first.seq);
+			yield tracked(first.seq, first satisfies BookUpdate);
+		}
+
+		while (!signal?.aborted) {
+			if (pending.length === 0 && !overflowed) {
+				await new Promise<void>((resolve) => (wake = resolve));
+				wake = null;
+				continue;
+			}
+			const events = pending;
+			pending = [];
+			const changed = new Map<string, Level>();
+			let gap = overflowed;
+			overflowed = false;
+			const fromSeq = seq + 1n;
+			for (const event of events) {
+				if (event.bookSeq === null) continue;
+				const eventSeq = BigInt(event.bookSeq);
+				if (eventSeq <= seq) continue;
+				const levels = levelsOf(event);
+				if (eventSeq !== seq + 1n || levels === null) {
+					gap = true;
+					break;
+				}
+				for (const level of levels) changed.set(`${level.side}:${level.priceCents}`, level);
+				seq = eventSeq;
+			}
+			if (gap) {
+				const fresh = await snapshot();
+				seq = BigInt(fresh.seq);
+				pending = pending.filter((event) => event.bookSeq !== null && BigInt(event.bookSeq) > seq);
+				yield tracked(fresh.seq, fresh satisfies BookUpdate);
+			} else if (changed.size > 0) {
+				yield tracked(String(seq), {
+					type: 'delta',
+					fromSeq: String(fromSeq),
+					seq: String(seq),
+					levels: [...changed.values()]
+				} satisfies BookUpdate);
+			}
+			await pause(CONFLATE_MS);
+		}
+	} finally {
+		unsubscribe();
+		signal?.removeEventListener('abort', onAbort);
+	}
+}

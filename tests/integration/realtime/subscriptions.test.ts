@@ -1,0 +1,309 @@
+// Live books, trades and order updates through the app's router over a real WebSocket, fed by
+// orders placed through the engine: snapshot then deltas without gaps, resuming from
+// lastEventId, and a fresh snapshot when the missed updates are gone from the outbox.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import superjson from 'superjson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { assertInvariants } from '../../../src/lib/server/db/invariants';
+import type { Services } from '../../../src/lib/server/services';
+import { createContext } from '../../../src/lib/server/trpc/context';
+import { appRouter, type AppRouter } from '../../../src/lib/server/trpc/root';
+import type { BookUpdate } from '../../../src/lib/server/trpc/routers/books/on-update.handler';
+import { attachWebSocketServer, type WebSocketEndpoint } from '../../../src/lib/server/ws/endpoint';
+import { PlaceOrderInput } from '../../../src/lib/shared/orders';
+import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
+import { aMarket } from '../../fixtures/markets';
+import { aTrader, testServices } from '../../fixtures/services';
+
+let db: TestDatabase;
+let services: Services;
+let server: Server;
+let endpoint: WebSocketEndpoint;
+let origin: string;
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	services = testServices(db);
+	await services.events.start();
+	server = createServer((_req, res) => res.end());
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	endpoint = attachWebSocketServer(server, {
+		router: appRouter,
+		allowedOrigins: [origin],
+		createContext: async () =>
+			createContext({
+				services,
+				session: null,
+				origin,
+				allowedOrigins: [origin],
+				clientAddress: '127.0.0.1'
+			})
+	});
+});
+afterAll(async () => {
+	await endpoint.close();
+	await new Promise((resolve) => server.close(resolve));
+	await services.events.stop();
+	await db.close();
+});
+
+function aClient() {
+	class OriginWebSocket extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols, { headers: { Origin: origin } });
+		}
+	}
+	const wsClient = createWSClient({
+		url: origin.replace('http', 'ws') + '/trpc',
+		WebSocket: OriginWebSocket as unknown as typeof globalThis.WebSocket
+	});
+	return {
+		trpc: createTRPCClient<AppRouter>({
+			links: [wsLink({ client: wsClient, transformer: superjson })]
+		}),
+		close: () => wsClient.close()
+	};
+}
+
+/** A client-side book that applies snapshots and deltas, and checks they arrive in seq order. */
+class ClientBook {
+	seq = -1n;
+	levels = new Map<string, number>();
+	snapshots = 0;
+	deltas = 0;
+	problems: string[] = [];
+	private waiters: { seq: bigint; resolve: () => void }[] = [];
+
+	apply(update: BookUpdate) {
+		if (update.type === 'snapshot') {
+			this.snapshots++;
+			this.levels.clear();
+			for (const level of update.bids) this.levels.set(`BUY:${level.priceCents}`, level.quantity);
+			for (const level of update.asks) this.levels.set(`SELL:${level.priceCents}`, level.quantity);
+		} else {
+			this.deltas++;
+			if (BigInt(update.fromSeq) !== this.seq + 1n) {
+				this.problems.push(`delta from ${update.fromSeq} after ${this.seq}`);
+			}
+			for (const level of update.levels) {
+				const key = `${level.side}:${level.priceCents}`;
+				if (level.quantity === 0) this.levels.delete(key);
+				else this.levels.set(key, level.quantity);
+			}
+		}
+		this.seq = BigInt(update.seq);
+		this.waiters = this.waiters.filter((waiter) => {
+			if (this.seq < waiter.seq) return true;
+			waiter.resolve();
+			return false;
+		});
+	}
+
+	reached(seq: string | bigint): Promise<void> {
+		if (this.seq >= BigInt(seq)) return Promise.resolve();
+		return new Promise((resolve) => this.waiters.push({ seq: BigInt(seq), resolve }));
+	}
+
+	sorted() {
+		return [...this.levels.entries()].sort(([a], [b]) => a.localeCompare(b));
+	}
+}
+
+async function serverBook(optionId: string) {
+	const book = await services.engine.getOrderBook(optionId);
+	if (!book.ok) throw new Error(book.message);
+	const levels = new Map<string, number>();
+	for (const level of book.value.bids) levels.set(`BUY:${level.priceCents}`, level.quantity);
+	for (const level of book.value.asks) levels.set(`SELL:${level.priceCents}`, level.quantity);
+	return {
+		seq: book.value.seq,
+		sorted: [...levels.entries()].sort(([a], [b]) => a.localeCompare(b))
+	};
+}
+
+async function randomOrders(market: { id: string }, optionId: string, count: number, seed: number) {
+	const traders = [
+		await aTrader(db, { cashCents: 10_000_000n }),
+		await aTrader(db, { cashCents: 10_000_000n })
+	];
+	let state = seed;
+	const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+	for (let i = 0; i < count; i++) {
+		const result = await services.engine.place(
+			traders[i % 2]!.id,
+			PlaceOrderInput.parse({
+				marketId: market.id,
+				optionId,
+				side: next() < 0.5 ? 'BUY' : 'SELL',
+				priceCents: 40 + Math.floor(next() * 21),
+				quantity: 1 + Math.floor(next() * 9)
+			})
+		);
+		if (!result.ok) throw new Error(result.message);
+	}
+}
+
+describe('books.onUpdate', () => {
+	it('sends a snapshot, then every change in seq order, ending equal to the server book', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		await randomOrders(market, optionId, 20, 1);
+		const client = aClient();
+		const book = new ClientBook();
+		const subscription = client.trpc.books.onUpdate.subscribe(
+			{ optionId },
+			{ onData: (update) => book.apply(update.data) }
+		);
+		try {
+			await book.reached((await serverBook(optionId)).seq);
+			expect(book.snapshots).toBe(1);
+			await randomOrders(market, optionId, 300, 2);
+			const final = await serverBook(optionId);
+			await book.reached(final.seq);
+			expect(book.problems).toEqual([]);
+			expect(book.snapshots).toBe(1);
+			expect(book.deltas).toBeGreaterThan(0);
+			expect(book.sorted()).toEqual(final.sorted);
+			await assertInvariants(db.pool);
+		} finally {
+			subscription.unsubscribe();
+			await client.close();
+		}
+	});
+
+	it('resumes from lastEventId with exactly the updates missed, one by one', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		await randomOrders(market, optionId, 10, 3);
+		const seen = (await serverBook(optionId)).seq;
+		await randomOrders(market, optionId, 100, 4);
+		const final = await serverBook(optionId);
+		const client = aClient();
+		const updates: BookUpdate[] = [];
+		const book = new ClientBook();
+		book.seq = BigInt(seen);
+		const subscription = client.trpc.books.onUpdate.subscribe(
+			{ optionId, lastEventId: seen },
+			{
+				onData: (update) => {
+					updates.push(update.data);
+					book.apply(update.data);
+				}
+			}
+		);
+		try {
+			await book.reached(final.seq);
+			expect(updates.every((update) => update.type === 'delta')).toBe(true);
+			expect(updates.map((update) => update.seq)).toEqual(
+				Array.from({ length: Number(BigInt(final.seq) - BigInt(seen)) }, (_, i) =>
+					String(BigInt(seen) + BigInt(i + 1))
+				)
+			);
+			expect(book.problems).toEqual([]);
+		} finally {
+			subscription.unsubscribe();
+			await client.close();
+		}
+	});
+
+	it('sends a fresh snapshot when the missed updates are no longer in the outbox', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		await randomOrders(market, optionId, 10, 5);
+		const seen = (await serverBook(optionId)).seq;
+		await randomOrders(market, optionId, 30, 6);
+		await db.pool.query(`DELETE FROM events WHERE topic = $1 AND book_seq <= $2::bigint + 5`, [
+			`book:${optionId}`,
+			seen
+		]);
+		const final = await serverBook(optionId);
+		const client = aClient();
+		const book = new ClientBook();
+		const first = new Promise<BookUpdate>((resolve) => {
+			const subscription = client.trpc.books.onUpdate.subscribe(
+				{ optionId, lastEventId: seen },
+				{
+					onData: (update) => {
+						book.apply(update.data);
+						resolve(update.data);
+						subscription.unsubscribe();
+					}
+				}
+			);
+		});
+		try {
+			expect(await first).toMatchObject({ type: 'snapshot', seq: final.seq });
+			expect(book.sorted()).toEqual(final.sorted);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it('leaves no hub listener behind after many subscribe and unsubscribe cycles', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const client = aClient();
+		try {
+			for (let i = 0; i < 50; i++) {
+				await new Promise<void>((resolve) => {
+					const subscription = client.trpc.books.onUpdate.subscribe(
+						{ optionId },
+						{
+							onData: () => {
+								subscription.unsubscribe();
+								resolve();
+							}
+						}
+					);
+				});
+			}
+		} finally {
+			await client.close();
+		}
+		await expect.poll(() => services.events.listenerCount(`book:${optionId}`)).toBe(0);
+	});
+});
+
+describe('trades.onTrade', () => {
+	it('delivers each trade of the option as it happens', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const [buyer, seller] = [
+			await aTrader(db, { cashCents: 100_000n }),
+			await aTrader(db, { cashCents: 100_000n })
+		];
+		const client = aClient();
+		const trade = new Promise<{ priceCents: number; quantity: number }>((resolve) => {
+			const subscription = client.trpc.trades.onTrade.subscribe(
+				{ optionId },
+				{
+					onStarted: async () => {
+						const order = (side: 'BUY' | 'SELL') =>
+							PlaceOrderInput.parse({
+								marketId: market.id,
+								optionId,
+								side,
+								priceCents: 44,
+								quantity: 3
+							});
+						await services.engine.place(seller!.id, order('SELL'));
+						await services.engine.place(buyer!.id, order('BUY'));
+					},
+					onData: (update) => {
+						resolve(update.data);
+						subscription.unsubscribe();
+					}
+				}
+			);
+		});
+		try {
+			expect(await trade).toMatchObject({ priceCents: 44, quantity: 3, takerSide: 'BUY' });
+		} finally {
+			await client.close();
+		}
+	});
+});
