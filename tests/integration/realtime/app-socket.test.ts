@@ -1,95 +1,33 @@
 // The app's own router over a real WebSocket: the signed-in user comes from the session cookie
 // at upgrade, and signing out (or an admin revoking the sessions) closes that session's sockets.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createSession, findActiveSession, hashToken } from '../../../src/lib/server/auth/sessions';
-import type { Services } from '../../../src/lib/server/services';
 import { createContext } from '../../../src/lib/server/trpc/context';
-import { appRouter, createCaller, type AppRouter } from '../../../src/lib/server/trpc/root';
-import {
-	attachWebSocketServer,
-	SESSION_CLOSE_CODE,
-	sessionTokenOf,
-	type WebSocketEndpoint
-} from '../../../src/lib/server/ws/endpoint';
-import { endpoints } from '../../../src/lib/server/ws/registry';
+import { createCaller } from '../../../src/lib/server/trpc/root';
+import { SESSION_CLOSE_CODE } from '../../../src/lib/server/ws/endpoint';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
-import { aTrader, anAdmin, callerFor, testServices } from '../../fixtures/services';
+import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
+import { aTrader, anAdmin, callerFor, type TestServices } from '../../fixtures/services';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 
 let db: TestDatabase;
-let services: Services;
-let server: Server;
-let endpoint: WebSocketEndpoint;
+let app: AppSocketServer;
+let services: TestServices;
 let origin: string;
 
 beforeAll(async () => {
 	db = await createTestDatabase();
-	services = testServices(db);
-	await services.events.start();
-	server = createServer((_req, res) => res.end());
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	endpoint = attachWebSocketServer(server, {
-		router: appRouter,
-		allowedOrigins: [origin],
-		createContext: async (req) =>
-			createContext({
-				services,
-				session: await findActiveSession(db.prisma, sessionTokenOf(req)),
-				origin: req.headers.origin ?? null,
-				allowedOrigins: [origin],
-				clientAddress: '127.0.0.1'
-			})
-	});
-	endpoints().add(endpoint);
+	app = await startAppSocketServer(db);
+	({ services, origin } = app);
 });
 afterAll(async () => {
-	endpoints().delete(endpoint);
-	await endpoint.close();
-	await new Promise((resolve) => server.close(resolve));
-	await services.events.stop();
+	await app.close();
 	await db.close();
 });
 
-/** A socket signed in with `token` (its cookie at upgrade), and a tRPC client over it. */
-function signedInSocket(token: string) {
-	const headers = { Origin: origin, Cookie: `betwise_session=${encodeURIComponent(token)}` };
-	const sockets: WebSocket[] = [];
-	let onOpen: () => void;
-	let onClose: (code: number) => void;
-	const opened = new Promise<void>((resolve) => (onOpen = resolve));
-	const closed = new Promise<number>((resolve) => (onClose = resolve));
-	class SignedInWebSocket extends WebSocket {
-		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers });
-			sockets.push(this);
-			this.once('open', () => onOpen());
-			this.once('close', (code) => onClose(code));
-		}
-	}
-	const wsClient = createWSClient({
-		url: origin.replace('http', 'ws') + '/trpc',
-		WebSocket: SignedInWebSocket as unknown as typeof globalThis.WebSocket,
-		lazy: { enabled: false, closeMs: 0 },
-		retryDelayMs: () => 60_000
-	});
-	const trpc = createTRPCClient<AppRouter>({
-		links: [wsLink({ client: wsClient, transformer: superjson })]
-	});
-	return {
-		opened,
-		closed,
-		trpc,
-		state: () => sockets.at(-1)?.readyState,
-		close: () => wsClient.close()
-	};
-}
+const signedInSocket = (token: string) => appClient(origin, token);
 
 describe("the app's WebSocket", () => {
 	it('knows who is signed in from the session cookie', async () => {

@@ -1,73 +1,30 @@
 // Live books, trades and order updates through the app's router over a real WebSocket, fed by
 // orders placed through the engine: snapshot then deltas without gaps, resuming from
 // lastEventId, and a fresh snapshot when the missed updates are gone from the outbox.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { assertInvariants } from '../../../src/lib/server/db/invariants';
-import type { Services } from '../../../src/lib/server/services';
-import { createContext } from '../../../src/lib/server/trpc/context';
-import { appRouter, type AppRouter } from '../../../src/lib/server/trpc/root';
 import type { BookUpdate } from '../../../src/lib/server/trpc/routers/books/on-update.handler';
-import { attachWebSocketServer, type WebSocketEndpoint } from '../../../src/lib/server/ws/endpoint';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
-import { aTrader, testServices } from '../../fixtures/services';
+import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
+import { aTrader, type TestServices } from '../../fixtures/services';
 
 let db: TestDatabase;
-let services: Services;
-let server: Server;
-let endpoint: WebSocketEndpoint;
-let origin: string;
+let app: AppSocketServer;
+let services: TestServices;
 
 beforeAll(async () => {
 	db = await createTestDatabase();
-	services = testServices(db);
-	await services.events.start();
-	server = createServer((_req, res) => res.end());
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	endpoint = attachWebSocketServer(server, {
-		router: appRouter,
-		allowedOrigins: [origin],
-		createContext: async () =>
-			createContext({
-				services,
-				session: null,
-				origin,
-				allowedOrigins: [origin],
-				clientAddress: '127.0.0.1'
-			})
-	});
+	app = await startAppSocketServer(db);
+	services = app.services;
 });
 afterAll(async () => {
-	await endpoint.close();
-	await new Promise((resolve) => server.close(resolve));
-	await services.events.stop();
+	await app.close();
 	await db.close();
 });
 
-function aClient() {
-	class OriginWebSocket extends WebSocket {
-		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers: { Origin: origin } });
-		}
-	}
-	const wsClient = createWSClient({
-		url: origin.replace('http', 'ws') + '/trpc',
-		WebSocket: OriginWebSocket as unknown as typeof globalThis.WebSocket
-	});
-	return {
-		trpc: createTRPCClient<AppRouter>({
-			links: [wsLink({ client: wsClient, transformer: superjson })]
-		}),
-		close: () => wsClient.close()
-	};
-}
+const aClient = () => appClient(app.origin);
 
 /** A client-side book that applies snapshots and deltas, and checks they arrive in seq order. */
 class ClientBook {
