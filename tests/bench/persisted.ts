@@ -11,7 +11,7 @@ import { deposit, openTraderAccounts } from '../../src/lib/server/ledger/account
 import { PlaceOrderInput } from '../../src/lib/shared/orders';
 import { mulberry32 } from './workload';
 
-const BOOKS = 20;
+const BOOKS = Number(process.env.BENCH_BOOKS ?? 20);
 const TRADERS = 64;
 
 export interface PersistedRun {

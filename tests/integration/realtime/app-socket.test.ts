@@ -111,4 +111,37 @@ describe("the app's WebSocket", () => {
 		});
 		await client.close();
 	});
+
+	it("sends the trader's positions at once and again after a fill", async () => {
+		const trader = await aTrader(db, { cashCents: 100_000n });
+		const seller = await aTrader(db, { cashCents: 100_000n });
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const { token } = await createSession(db.prisma, trader.id, 1);
+		const client = signedInSocket(token);
+		const order = (side: 'BUY' | 'SELL') =>
+			PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents: 58, quantity: 4 });
+		const updates: { positions: { optionId: string; quantity: number }[] }[] = [];
+		const filled = new Promise<void>((resolve) => {
+			const subscription = client.trpc.positions.onMyUpdates.subscribe(undefined, {
+				onData: async ({ data }) => {
+					updates.push(data);
+					if (updates.length === 1) {
+						await services.engine.place(seller.id, order('SELL'));
+						await services.engine.place(trader.id, order('BUY'));
+					}
+					if (data.positions.some((p) => p.optionId === optionId && p.quantity === 4)) {
+						subscription.unsubscribe();
+						resolve();
+					}
+				}
+			});
+		});
+		await filled;
+		expect(updates[0]!.positions).toEqual([]);
+		expect(updates.at(-1)!.positions).toEqual([
+			expect.objectContaining({ optionId, quantity: 4, costBasisCents: 232 })
+		]);
+		await client.close();
+	});
 });

@@ -264,3 +264,48 @@ describe('trades.onTrade', () => {
 		}
 	});
 });
+
+describe('markets.onPrice', () => {
+	it("sends each option's trade price for the whole market", async () => {
+		const market = await aMarket(db, { options: ['Red', 'Blue'] });
+		const [red, blue] = market.optionIds as [string, string];
+		const [buyer, seller] = [
+			await aTrader(db, { cashCents: 100_000n }),
+			await aTrader(db, { cashCents: 100_000n })
+		];
+		const client = aClient();
+		const trade = async (optionId: string, priceCents: number) => {
+			const order = (side: 'BUY' | 'SELL') =>
+				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 1 });
+			await services.engine.place(seller.id, order('SELL'));
+			await services.engine.place(buyer.id, order('BUY'));
+		};
+		const prices = new Promise<{ optionId: string; priceCents: number }[]>((resolve) => {
+			const seen: { optionId: string; priceCents: number }[] = [];
+			const subscription = client.trpc.markets.onPrice.subscribe(
+				{ marketId: market.id },
+				{
+					onStarted: async () => {
+						await trade(red, 61);
+						await trade(blue, 37);
+					},
+					onData: ({ data }) => {
+						seen.push({ optionId: data.optionId, priceCents: data.priceCents });
+						if (seen.length === 2) {
+							subscription.unsubscribe();
+							resolve(seen);
+						}
+					}
+				}
+			);
+		});
+		try {
+			expect(await prices).toEqual([
+				{ optionId: red, priceCents: 61 },
+				{ optionId: blue, priceCents: 37 }
+			]);
+		} finally {
+			await client.close();
+		}
+	});
+});

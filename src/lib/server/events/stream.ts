@@ -14,16 +14,19 @@ export interface TopicStreamOptions {
 	signal?: AbortSignal;
 }
 
-/** Subscribes when first read; unsubscribes when the consumer returns or `signal` aborts. */
+/**
+ * The events of one topic, or of several merged in arrival order. Subscribes when first read;
+ * unsubscribes when the consumer returns or `signal` aborts.
+ */
 export async function* streamTopic(
 	hub: EventHub,
-	topic: string,
+	topic: string | readonly string[],
 	{ maxBuffered = 1_000, signal }: TopicStreamOptions = {}
 ): AsyncGenerator<TopicStreamItem, void, undefined> {
 	let buffer: HubEvent[] = [];
 	let dropped = 0;
 	let wake: (() => void) | null = null;
-	const unsubscribe = hub.subscribe(topic, (event) => {
+	const listener = (event: HubEvent) => {
 		if (buffer.length >= maxBuffered) {
 			dropped += buffer.length + 1;
 			buffer = [];
@@ -31,7 +34,10 @@ export async function* streamTopic(
 			buffer.push(event);
 		}
 		wake?.();
-	});
+	};
+	const unsubscribes = (typeof topic === 'string' ? [topic] : topic).map((name) =>
+		hub.subscribe(name, listener)
+	);
 	const onAbort = () => wake?.();
 	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
@@ -50,7 +56,7 @@ export async function* streamTopic(
 			}
 		}
 	} finally {
-		unsubscribe();
+		for (const unsubscribe of unsubscribes) unsubscribe();
 		signal?.removeEventListener('abort', onAbort);
 	}
 }

@@ -7,6 +7,7 @@ import { getInput, getOutput } from './get.schema';
 import { close, halt, reopen, resolve, voidIt } from './lifecycle.handler';
 import { lifecycleOutput, marketIdInput, resolveInput } from './lifecycle.schema';
 import { listMarkets } from './list.handler';
+import { onPrice, onPriceInput } from './on-price.handler';
 import { listInput, listOutput } from './list.schema';
 
 const lifecycle = adminProcedure.input(marketIdInput).output(lifecycleOutput);
@@ -19,5 +20,6 @@ export const marketsRouter = router({
 	reopen: lifecycle.mutation(reopen),
 	close: lifecycle.mutation(close),
 	resolve: adminProcedure.input(resolveInput).output(lifecycleOutput).mutation(resolve),
-	void: lifecycle.mutation(voidIt)
+	void: lifecycle.mutation(voidIt),
+	onPrice: publicProcedure.input(onPriceInput).subscription(onPrice)
 });
