@@ -6,6 +6,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { matchingRows, runMatchingBench } from './matching';
+import { apiRows, runApiBench } from './api';
 import { persistedRows, runPersistedBench } from './persisted';
 
 type Row = Record<string, string | number>;
@@ -28,7 +29,8 @@ function bench<R>(name: string, run: () => Promise<R>, rows: (result: R) => Row[
 
 const benches: Bench[] = [
 	bench('matching', () => runMatchingBench(), matchingRows),
-	bench('persisted', () => runPersistedBench(), persistedRows)
+	bench('persisted', () => runPersistedBench(), persistedRows),
+	bench('api', () => runApiBench(), apiRows)
 ];
 
 const resultsDir = new URL('../../bench/results/', import.meta.url);

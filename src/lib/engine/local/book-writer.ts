@@ -113,12 +113,6 @@ export class BookWriter {
 				this.cache.invalidate();
 				await client.query('ROLLBACK').catch(() => undefined);
 				const { code, constraint } = error as { code?: string; constraint?: string };
-				console.error(
-					'batch retry',
-					code,
-					(error as { detail?: string }).detail,
-					(error as { where?: string }).where
-				);
 				// Cash read without a lock was spent by another book meanwhile: run again, locked.
 				const raced =
 					code === '23514' && constraint === 'accounts_balance_cents_check' && !lockBalances;

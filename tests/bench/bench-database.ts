@@ -1,0 +1,134 @@
+// A fresh database on the real Postgres for a benchmark (DATABASE_URL's server, default the
+// local one), with books across two-option markets and funded traders, dropped afterwards;
+// plus the seeded order flow and latency figures the persisted benchmarks share.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { connectDatabase, type Database } from '../../src/lib/server/db/connect';
+import { migrate } from '../../src/lib/server/db/migrator';
+import { deposit, openTraderAccounts } from '../../src/lib/server/ledger/accounts';
+import { PlaceOrderInput } from '../../src/lib/shared/orders';
+import { mulberry32 } from './workload';
+
+export interface BenchDatabase {
+	db: Database;
+	books: { marketId: string; optionId: string }[];
+	traders: string[];
+	close(): Promise<void>;
+}
+
+export async function createBenchDatabase(
+	bookCount: number,
+	traderCount: number
+): Promise<BenchDatabase> {
+	const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+	const name = `betwise_bench_${randomBytes(4).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: serverUrl });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE "${name}"`);
+	const url = new URL(serverUrl);
+	url.pathname = `/${name}`;
+	const db = connectDatabase(url.toString(), { max: 30 });
+	const close = async () => {
+		await db.close();
+		await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+		await admin.end();
+	};
+	try {
+		const client = await db.pool.connect();
+		await migrate(client);
+		const { rows: markets } = await client.query<{ id: string }>(
+			`INSERT INTO markets (id, slug, title, description, category, closes_at)
+			 SELECT gen_random_uuid(), 'bench-' || i, 'Bench ' || i, 'bench', 'Bench', now() + interval '1 day'
+			   FROM generate_series(1, $1::int) i RETURNING id`,
+			[Math.ceil(bookCount / 2)]
+		);
+		const books: BenchDatabase['books'] = [];
+		for (const market of markets) {
+			const { rows } = await client.query<{ id: string }>(
+				`WITH o AS (INSERT INTO market_options (id, market_id, label, sort_order)
+				            VALUES (gen_random_uuid(), $1, 'Yes', 0), (gen_random_uuid(), $1, 'No', 1) RETURNING id)
+				 INSERT INTO books (option_id) SELECT id FROM o RETURNING option_id AS id`,
+				[market.id]
+			);
+			for (const row of rows) books.push({ marketId: market.id, optionId: row.id });
+		}
+		const traders: string[] = [];
+		await client.query('BEGIN');
+		for (let i = 0; i < traderCount; i++) {
+			const { rows } = await client.query<{ id: string }>(
+				`INSERT INTO users (id, email, display_name, password_hash) VALUES (gen_random_uuid(), $1, $1, 'x') RETURNING id`,
+				[`bench${i}@bench.betwise.dev`]
+			);
+			await openTraderAccounts(client, rows[0]!.id);
+			await deposit(client, rows[0]!.id, 10_000_000_000n, 'bench');
+			traders.push(rows[0]!.id);
+		}
+		await client.query('COMMIT');
+		client.release();
+		return { db, books: books.slice(0, bookCount), traders, close };
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}
+
+/** The same limit orders for the same seed: prices 40–60¢ on both sides, 1–10 shares. */
+export function limitOrderFlow(books: BenchDatabase['books'], count: number, seed: number) {
+	const rand = mulberry32(seed);
+	return Array.from({ length: count }, () => {
+		const book = books[Math.floor(rand() * books.length)]!;
+		return PlaceOrderInput.parse({
+			marketId: book.marketId,
+			optionId: book.optionId,
+			side: rand() < 0.5 ? 'BUY' : 'SELL',
+			priceCents: 40 + Math.floor(rand() * 21),
+			quantity: 1 + Math.floor(rand() * 10)
+		});
+	});
+}
+
+export interface LoadFigures {
+	clients: number;
+	orders: number;
+	seconds: number;
+	ordersPerSec: number;
+	p50Ms: number;
+	p99Ms: number;
+}
+
+/** Runs `inputs` from `clients` closed-loop clients (each waits for its answer) and times them. */
+export async function runClosedLoop<T>(
+	inputs: T[],
+	clients: number,
+	place: (client: number, input: T) => Promise<void>
+): Promise<LoadFigures> {
+	const latencies: number[] = [];
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: clients }, async (_, client) => {
+			while (next < inputs.length) {
+				const input = inputs[next++]!;
+				const t0 = performance.now();
+				await place(client, input);
+				latencies.push(performance.now() - t0);
+			}
+		})
+	);
+	const seconds = (performance.now() - started) / 1000;
+	latencies.sort((a, b) => a - b);
+	const at = (p: number) =>
+		Number(
+			(
+				latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0
+			).toFixed(2)
+		);
+	return {
+		clients,
+		orders: inputs.length,
+		seconds: Number(seconds.toFixed(2)),
+		ordersPerSec: Math.round(inputs.length / seconds),
+		p50Ms: at(50),
+		p99Ms: at(99)
+	};
+}
