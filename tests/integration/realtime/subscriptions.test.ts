@@ -105,7 +105,7 @@ async function randomOrders(market: { id: string }, optionId: string, count: num
 }
 
 describe('books.onUpdate', () => {
-	it('sends a snapshot, then every change in seq order, ending equal to the server book', async () => {
+	it('sends a snapshot, then every change of 1,000 orders in seq order, ending equal to the server book', async () => {
 		const market = await aMarket(db);
 		const optionId = market.optionIds[0]!;
 		await randomOrders(market, optionId, 20, 1);
@@ -118,7 +118,7 @@ describe('books.onUpdate', () => {
 		try {
 			await book.reached((await serverBook(optionId)).seq);
 			expect(book.snapshots).toBe(1);
-			await randomOrders(market, optionId, 300, 2);
+			await randomOrders(market, optionId, 1_000, 2);
 			const final = await serverBook(optionId);
 			await book.reached(final.seq);
 			expect(book.problems).toEqual([]);
