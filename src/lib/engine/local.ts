@@ -13,6 +13,7 @@ import type {
 } from './engine';
 import { BookWriter, type SettledResult } from './local/book-writer';
 import type { BookCommand } from './local/batch';
+import { isPglite } from '../server/db/kind';
 import { CachedBook } from './local/cached-book';
 import { IdAllocator } from './local/ids';
 
@@ -57,9 +58,7 @@ export class LocalEngine implements TradingEngine {
 
 	/** Whether the database is a real Postgres (not PGlite), asked once. */
 	private usesRealPostgres(): Promise<boolean> {
-		this.onRealPostgres ??= this.pool
-			.query<{ version: string }>('SELECT version()')
-			.then(({ rows }) => !rows[0]?.version.includes('PGlite'));
+		this.onRealPostgres ??= isPglite(this.pool).then((pglite) => !pglite);
 		return this.onRealPostgres;
 	}
 
