@@ -63,6 +63,8 @@ export interface EngineHealth {
 export interface TradingEngine {
 	readonly name: EngineName;
 	place(userId: string, input: PlaceOrderInput): Promise<EngineResult<OrderOutcome>>;
+	/** Places up to 20 orders; each is accepted or rejected on its own, results in input order. */
+	placeBatch(userId: string, inputs: PlaceOrderInput[]): Promise<EngineResult<OrderOutcome>[]>;
 	amend(userId: string, input: AmendOrderInput): Promise<EngineResult<OrderOutcome>>;
 	cancel(userId: string, orderId: string): Promise<EngineResult<OrderView>>;
 	/** Cancels the user's resting orders, in one market or everywhere; returns those cancelled. */
@@ -70,4 +72,20 @@ export interface TradingEngine {
 	getOrderBook(optionId: string, depth?: number): Promise<EngineResult<OrderBookView>>;
 	getPositions(userId: string): Promise<PositionView[]>;
 	health(): Promise<EngineHealth>;
+}
+
+/**
+ * Thrown (never returned) when an engine could not answer: a timeout, a refused or dropped
+ * connection, a 5xx, a malformed answer or an open breaker. The outcome of the call is unknown,
+ * so the engine router retries it on the local engine with the same clientOrderId.
+ */
+export class EngineUnavailableError extends Error {
+	override readonly name = 'EngineUnavailableError';
+	constructor(
+		readonly reason: 'timeout' | 'connection' | 'server-error' | 'malformed' | 'breaker-open',
+		message: string,
+		options?: { cause?: unknown }
+	) {
+		super(message, options);
+	}
 }

@@ -76,6 +76,12 @@ export class LocalEngine implements TradingEngine {
 		return toOutcome(result);
 	}
 
+	placeBatch(userId: string, inputs: PlaceOrderInput[]): Promise<EngineResult<OrderOutcome>[]> {
+		// Submitted together so that orders for one book share its next transaction, in the
+		// order given.
+		return Promise.all(inputs.map((input) => this.place(userId, input)));
+	}
+
 	async amend(userId: string, input: AmendOrderInput): Promise<EngineResult<OrderOutcome>> {
 		const optionId = await this.optionOfOrder(userId, input.orderId);
 		if (!optionId) return unknownOrder(input.orderId);
