@@ -28,6 +28,10 @@ async function appEndpointOptions(): Promise<WebSocketEndpointOptions<typeof app
 	return {
 		router: appRouter,
 		allowedOrigins: (req) => allowedOriginsFor(req, svc.env.ORIGIN),
+		onSlowConsumer: (req) =>
+			console.warn(
+				`websocket from ${req.socket.remoteAddress ?? '?'} dropped: it stopped reading and its send buffer is full`
+			),
 		async createContext(req) {
 			const session = await findActiveSession(svc.db.prisma, sessionTokenOf(req));
 			return createContext({

@@ -17,6 +17,13 @@ export interface WebSocketEndpointOptions<TRouter extends AnyRouter> {
 	allowedOrigins: readonly string[] | ((req: IncomingMessage) => readonly string[]);
 	keepAlive?: { pingMs: number; pongWaitMs: number };
 	maxPayloadBytes?: number;
+	/**
+	 * Most bytes a socket may have waiting to be sent: a client that stops reading is dropped
+	 * beyond it (and catches up by reconnecting) instead of growing the server's memory.
+	 */
+	maxBufferedBytes?: number;
+	/** Told when a socket is dropped for not reading. */
+	onSlowConsumer?: (req: IncomingMessage) => void;
 }
 
 export interface WebSocketEndpoint {
@@ -25,6 +32,8 @@ export interface WebSocketEndpoint {
 	/** Closes the sockets opened with this session (its id is the cookie token's hash). */
 	closeSessionSockets(sessionId: string): number;
 	socketCount(): number;
+	/** Sockets dropped so far because their send buffer passed maxBufferedBytes. */
+	slowConsumersDropped(): number;
 	close(): Promise<void>;
 }
 
@@ -45,6 +54,26 @@ export function sessionTokenOf(req: IncomingMessage): string | undefined {
 
 export const SESSION_CLOSE_CODE = 4001;
 
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Makes `socket.send` drop the connection once more than `maxBufferedBytes` wait unsent. tRPC's
+ * adapter sends without looking at backpressure, so the bound has to sit under it.
+ */
+function boundSendBuffer(socket: WebSocket, maxBufferedBytes: number, onDrop: () => void): void {
+	const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+	socket.send = ((...args: unknown[]) => {
+		if (socket.bufferedAmount > maxBufferedBytes) {
+			if (socket.readyState === socket.OPEN) {
+				onDrop();
+				socket.terminate();
+			}
+			return;
+		}
+		send(...args);
+	}) as WebSocket['send'];
+}
+
 export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 	options: WebSocketEndpointOptions<TRouter>
 ): WebSocketEndpoint {
@@ -54,6 +83,16 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 	});
 	const socketsBySession = new Map<string, Set<WebSocket>>();
 	const keepAlive = options.keepAlive ?? { pingMs: 30_000, pongWaitMs: 5_000 };
+	const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+	let slowConsumersDropped = 0;
+
+	// Registered before tRPC's handler, so the bound is in place before its first send.
+	wss.on('connection', (socket, req) => {
+		boundSendBuffer(socket, maxBufferedBytes, () => {
+			slowConsumersDropped++;
+			options.onSlowConsumer?.(req);
+		});
+	});
 
 	applyWSSHandler({
 		wss,
@@ -109,6 +148,7 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 			return sockets.size;
 		},
 		socketCount: () => wss.clients.size,
+		slowConsumersDropped: () => slowConsumersDropped,
 		close() {
 			for (const socket of wss.clients) socket.terminate();
 			socketsBySession.clear();
