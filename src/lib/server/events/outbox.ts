@@ -37,8 +37,18 @@ function toEvent(row: EventRow): HubEvent {
 		marketId: row.market_id,
 		userId: row.user_id,
 		bookSeq: row.book_seq,
-		payload: row.payload
+		// Frozen: the hub hands this one object to every subscriber, and the WebSocket encoder
+		// serialises it once for all of them (src/lib/server/ws/encoding.ts).
+		payload: deepFreeze(row.payload)
 	};
+}
+
+function deepFreeze<T>(value: T): T {
+	if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const inner of Object.values(value)) deepFreeze(inner);
+	}
+	return value;
 }
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -1,13 +1,14 @@
 // tRPC's one instance: superjson on the wire, and an error shape that carries zod's field
 // errors and our domain codes as data, so clients never parse messages.
 import { initTRPC } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
 import { DomainError } from './errors';
+import { sharingTransformer } from '../ws/encoding';
 
 export const t = initTRPC.context<Context>().create({
-	transformer: superjson,
+	// superjson, remembering its output for shared event payloads (see ws/encoding.ts).
+	transformer: sharingTransformer,
 	errorFormatter({ shape, error }) {
 		const zod = error.cause instanceof ZodError ? error.cause : null;
 		// Never send stack traces to a browser, even in development.

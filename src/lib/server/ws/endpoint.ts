@@ -7,6 +7,7 @@ import type { AnyRouter, inferRouterContext } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { hashToken, SESSION_COOKIE } from '../auth/sessions';
+import { sharingEncoder } from './encoding';
 import { isTrpcWebSocketPath } from './path';
 
 export interface WebSocketEndpointOptions<TRouter extends AnyRouter> {
@@ -98,6 +99,7 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 		wss,
 		router: options.router,
 		createContext: ({ req }) => options.createContext(req),
+		experimental_encoder: sharingEncoder,
 		keepAlive: { enabled: true, ...keepAlive }
 	});
 
