@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { matchingRows, runMatchingBench } from './matching';
 import { apiRows, runApiBench } from './api';
 import { persistedRows, runPersistedBench } from './persisted';
+import { fanoutRows, runFanoutBench } from './fanout';
 
 type Row = Record<string, string | number>;
 
@@ -30,7 +31,8 @@ function bench<R>(name: string, run: () => Promise<R>, rows: (result: R) => Row[
 const benches: Bench[] = [
 	bench('matching', () => runMatchingBench(), matchingRows),
 	bench('persisted', () => runPersistedBench(), persistedRows),
-	bench('api', () => runApiBench(), apiRows)
+	bench('api', () => runApiBench(), apiRows),
+	bench('fanout', () => runFanoutBench(), fanoutRows)
 ];
 
 const resultsDir = new URL('../../bench/results/', import.meta.url);

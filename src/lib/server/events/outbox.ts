@@ -43,7 +43,8 @@ function toEvent(row: EventRow): HubEvent {
 	};
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes `value` and everything in it, so that it can be shared read-only. */
+export function deepFreeze<T>(value: T): T {
 	if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
 		Object.freeze(value);
 		for (const inner of Object.values(value)) deepFreeze(inner);

@@ -41,6 +41,25 @@ describe('serialising a shared event payload', () => {
 		expect(JSON.parse(second as string).result.data.json.priceCents).toBe(43);
 	});
 
+	it('serialises a tracked item once, inside each subscriber envelope', () => {
+		const payload = trade();
+		const serialize = vi.spyOn(superjson, 'serialize');
+		const encoded = [1, 2].map((id) =>
+			sharingEncoder.encode({
+				id,
+				jsonrpc: '2.0',
+				result: { type: 'data', data: sharingTransformer.serialize({ id: '7', data: payload }) }
+			})
+		);
+		expect(serialize).toHaveBeenCalledTimes(1);
+		serialize.mockRestore();
+		expect(JSON.parse(encoded[1] as string)).toEqual({
+			id: 2,
+			jsonrpc: '2.0',
+			result: { type: 'data', data: superjson.serialize({ id: '7', data: payload }) }
+		});
+	});
+
 	it('passes other messages through as JSON', () => {
 		const reply = { id: 1, result: { type: 'started' } };
 		expect(sharingEncoder.encode(reply)).toBe(JSON.stringify(reply));

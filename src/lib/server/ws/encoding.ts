@@ -3,51 +3,103 @@
 // of it, so a trade sent to 1,000 sockets is turned into JSON once, not 1,000 times.
 import type { Encoder } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
+import { deepFreeze } from '../events/outbox';
+
+type Serialized = ReturnType<typeof superjson.serialize>;
 
 /** Frozen value → its superjson form. Only frozen values: they cannot change after the first. */
-const serializedByValue = new WeakMap<object, unknown>();
-/** Superjson forms made from frozen values → their JSON text. */
-const jsonBySerialized = new WeakMap<object, string>();
+const serializedByValue = new WeakMap<object, Serialized>();
+/** Parts of serialised output that many messages share → their JSON text, made once. */
+const jsonByShared = new WeakMap<object, string>();
+/** Serialised outputs that contain a shared part: only these take the encoder's slower path. */
+const holdsShared = new WeakSet<object>();
 
 function isFrozenObject(value: unknown): value is object {
 	return value !== null && typeof value === 'object' && Object.isFrozen(value);
 }
 
-/** superjson, remembering the output for frozen values (a shared event payload). */
+function serializeShared(value: object): Serialized {
+	let serialized = serializedByValue.get(value);
+	if (serialized === undefined) {
+		serialized = deepFreeze(superjson.serialize(value));
+		serializedByValue.set(value, serialized);
+	}
+	return serialized;
+}
+
+/** tRPC's ws adapter wraps a tracked item as `{ id, data }`, a new object per subscriber. */
+function isTrackedEnvelope(value: unknown): value is { id: string; data: object } {
+	if (
+		value === null ||
+		typeof value !== 'object' ||
+		Object.getPrototypeOf(value) !== Object.prototype
+	) {
+		return false;
+	}
+	const keys = Object.keys(value);
+	const envelope = value as { id?: unknown; data?: unknown };
+	return (
+		keys.length === 2 &&
+		typeof envelope.id === 'string' &&
+		'data' in envelope &&
+		isFrozenObject(envelope.data)
+	);
+}
+
+function share(part: object): void {
+	if (!jsonByShared.has(part)) jsonByShared.set(part, JSON.stringify(part));
+}
+
+/** superjson, reusing its output for frozen values (a shared event payload). */
 export const sharingTransformer = {
 	serialize(value: unknown): unknown {
-		if (!isFrozenObject(value)) return superjson.serialize(value);
-		let serialized = serializedByValue.get(value);
-		if (serialized === undefined) {
-			serialized = Object.freeze(superjson.serialize(value));
-			serializedByValue.set(value, serialized);
-			jsonBySerialized.set(serialized as object, JSON.stringify(serialized));
+		if (isFrozenObject(value)) {
+			const serialized = serializeShared(value);
+			share(serialized);
+			holdsShared.add(serialized);
+			return serialized;
 		}
-		return serialized;
+		if (isTrackedEnvelope(value)) {
+			const inner = serializeShared(value.data);
+			// Without meta (no Dates, bigints…) the envelope's superjson form is plain JSON around
+			// the payload's, so the payload's JSON text can be reused inside it.
+			if (inner.meta === undefined && isFrozenObject(inner.json)) {
+				share(inner.json);
+				const serialized = { json: { id: value.id, data: inner.json } };
+				holdsShared.add(serialized);
+				return serialized;
+			}
+		}
+		return superjson.serialize(value);
 	},
 	deserialize: (value: unknown) =>
 		superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0])
 };
 
-interface ResponseMessage {
-	result?: { data?: unknown };
-}
+const PLACEHOLDER = '\u0000shared\u0000';
 
 /**
- * tRPC's JSON encoder, except that a response whose data is a shared, already serialised payload
+ * tRPC's JSON encoder, except that a response holding a shared, already serialised payload
  * splices in that payload's JSON text instead of stringifying it again.
  */
 export const sharingEncoder: Encoder = {
 	encode(message: unknown): string {
-		const result = (message as ResponseMessage | null)?.result;
-		const data = result?.data;
-		const json = data !== null && typeof data === 'object' ? jsonBySerialized.get(data) : undefined;
-		if (json === undefined || !result) return JSON.stringify(message);
-		const { result: _result, ...envelope } = message as ResponseMessage;
-		const { data: _data, ...resultRest } = result;
-		const head = JSON.stringify(envelope).slice(0, -1);
-		const resultHead = JSON.stringify(resultRest).slice(0, -1);
-		return `${head}${head.length > 1 ? ',' : ''}"result":${resultHead}${resultHead.length > 1 ? ',' : ''}"data":${json}}}`;
+		const data = (message as { result?: { data?: unknown } } | null)?.result?.data;
+		if (data === null || typeof data !== 'object' || !holdsShared.has(data)) {
+			return JSON.stringify(message);
+		}
+		let sharedJson = '';
+		const text = JSON.stringify(message, (_key, value: unknown) => {
+			if (value !== null && typeof value === 'object') {
+				const json = jsonByShared.get(value);
+				if (json !== undefined) {
+					sharedJson = json;
+					return PLACEHOLDER;
+				}
+			}
+			return value;
+		});
+		return text.replace(JSON.stringify(PLACEHOLDER), () => sharedJson);
 	},
 	decode(data: string | ArrayBuffer | Uint8Array): unknown {
 		if (typeof data !== 'string') throw new Error('expected a text frame of JSON');
