@@ -130,7 +130,7 @@ describe('books.onUpdate', () => {
 			subscription.unsubscribe();
 			await client.close();
 		}
-	});
+	}, 120_000);
 
 	it('resumes from lastEventId with exactly the updates missed, one by one', async () => {
 		const market = await aMarket(db);
@@ -251,7 +251,7 @@ describe('books.onUpdate', () => {
 		// Read directly (expect.poll runs timers of its own). A few timers come and go with the
 		// hub's poll and the pools' idle clients; a leak per cycle would leave thousands.
 		expect(activeTimers()).toBeLessThan(timersBefore + 10);
-	});
+	}, 120_000);
 });
 
 /** Timers alive in this process: a leaked conflation or keep-alive timer shows up here. */
