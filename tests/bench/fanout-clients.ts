@@ -36,7 +36,7 @@ function record(key: string, receivedAt: number): void {
 
 function onTradeMessage(text: string): void {
 	const message = JSON.parse(text) as {
-		result?: { type: string; data?: { json: { id: string } } };
+		result?: { type: string; data?: { json: { data: { id: string } } } };
 	};
 	if (message.result?.type !== 'data') return;
 	delivered++;
@@ -45,7 +45,7 @@ function onTradeMessage(text: string): void {
 
 function onBookMessage(client: number, text: string): void {
 	const message = JSON.parse(text) as {
-		result?: { type: string; data?: { json: { seq: string } } };
+		result?: { type: string; data?: { json: { data: { seq: string } } } };
 	};
 	if (message.result?.type !== 'data') return;
 	delivered++;
