@@ -1,5 +1,6 @@
 import { router } from '../../init';
 import { adminProcedure, supportProcedure } from '../../procedures';
+import { flagsRouter } from './flags/_router';
 import { revokeSessions, searchUsers } from './users.handler';
 import {
 	revokeSessionsInput,
@@ -15,5 +16,6 @@ export const adminRouter = router({
 			.input(revokeSessionsInput)
 			.output(revokeSessionsOutput)
 			.mutation(revokeSessions)
-	})
+	}),
+	flags: flagsRouter
 });
