@@ -42,6 +42,12 @@ const envSchema = z.object({
 		.min(16, { error: 'expected at least 16 characters' })
 		.default('betwise-dev-engine-token'),
 	USE_RUST_ENGINE: bool.default(false),
+	/** Where the engine service listens; port 0 takes any free port (it prints the one it got). */
+	ENGINE_PORT: int(0, 65_535).default(8080),
+	/** Unset: loopback in development and test, every interface in production (a container). */
+	ENGINE_HOST: z.string().min(1).optional(),
+	/** How often the engine service pings each /ws client; one that misses a ping is dropped. */
+	ENGINE_WS_PING_MS: int(100, 600_000).default(30_000),
 	ENGINE_TIMEOUT_MS: int(10, 60_000).default(2_000),
 	BREAKER_FAILURE_THRESHOLD: int(1, 1_000).default(5),
 	BREAKER_ERROR_PERCENT: int(1, 100).default(50),
