@@ -9,6 +9,7 @@ import { matchingRows, runMatchingBench } from './matching';
 import { apiRows, runApiBench } from './api';
 import { persistedRows, runPersistedBench } from './persisted';
 import { fanoutRows, runFanoutBench } from './fanout';
+import { enginesRows, runEnginesBench } from './engines';
 
 type Row = Record<string, string | number>;
 
@@ -32,7 +33,8 @@ const benches: Bench[] = [
 	bench('matching', () => runMatchingBench(), matchingRows),
 	bench('persisted', () => runPersistedBench(), persistedRows),
 	bench('api', () => runApiBench(), apiRows),
-	bench('fanout', () => runFanoutBench(), fanoutRows)
+	bench('fanout', () => runFanoutBench(), fanoutRows),
+	bench('engines', () => runEnginesBench(), enginesRows)
 ];
 
 const resultsDir = new URL('../../bench/results/', import.meta.url);

@@ -24,7 +24,10 @@ export function createContext({
 		db: services.db,
 		prisma: services.db.prisma,
 		env: services.env,
-		engine: services.engine,
+		/** The engine router: every engine call goes through it (flags, breaker, fallback). */
+		engines: services.engines,
+		engineMetrics: services.engineMetrics,
+		flags: services.flags,
 		orderEntryLimiter: services.orderEntryLimiter,
 		logEngineCall: services.logEngineCall,
 		events: services.events,

@@ -6,7 +6,7 @@
 import { tracked } from '@trpc/server';
 import { readBookEventsSince, type HubEvent } from '$lib/server/events';
 import type { Context } from '../../context';
-import { domainError } from '../../errors';
+import { bookTarget, callEngineOrThrow } from '../../served';
 import type { OnUpdateInput } from './on-update.schema';
 
 export const CONFLATE_MS = 100;
@@ -63,9 +63,11 @@ export async function* onBookUpdate({
 	signal?.addEventListener('abort', onAbort, { once: true });
 
 	const snapshot = async () => {
-		const book = await ctx.engine.getOrderBook(input.optionId);
-		if (!book.ok) throw domainError(book.code, book.message);
-		const { seq, bids, asks, lastPriceCents } = book.value;
+		const target = await bookTarget(ctx, input.optionId);
+		const { value: book } = await callEngineOrThrow(ctx, 'getOrderBook', (engines) =>
+			engines.getOrderBook(target, input.optionId)
+		);
+		const { seq, bids, asks, lastPriceCents } = book;
 		return { type: 'snapshot' as const, seq, bids, asks, lastPriceCents };
 	};
 	const pause = (ms: number) =>

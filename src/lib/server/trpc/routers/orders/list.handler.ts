@@ -6,14 +6,29 @@ import type { GetInput, ListInput } from './list.schema';
 import { orderViewSelect, toOrderView } from './order-view';
 
 export async function listOrders({ ctx, input }: { ctx: AuthedContext; input: ListInput }) {
+	// Newest first by time, not by id: two engines take ids from the sequence in blocks, so ids
+	// from different engines interleave out of time order.
+	const after = input.cursor
+		? await ctx.prisma.order.findFirst({
+				where: { id: BigInt(input.cursor), userId: ctx.user.id },
+				select: { id: true, createdAt: true }
+			})
+		: null;
+	if (input.cursor && !after)
+		throw domainError('UNKNOWN_ORDER', `You have no order ${input.cursor}`);
 	const rows = await ctx.prisma.order.findMany({
 		where: {
 			userId: ctx.user.id,
 			status: input.status ? { in: input.status } : undefined,
 			marketId: input.marketId,
-			id: input.cursor ? { lt: BigInt(input.cursor) } : undefined
+			OR: after
+				? [
+						{ createdAt: { lt: after.createdAt } },
+						{ createdAt: after.createdAt, id: { lt: after.id } }
+					]
+				: undefined
 		},
-		orderBy: { id: 'desc' },
+		orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
 		take: input.limit + 1,
 		select: orderViewSelect
 	});

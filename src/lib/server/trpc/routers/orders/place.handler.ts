@@ -7,8 +7,8 @@ import type { PlaceBatchInput, PlaceInput } from './place.schema';
 
 export async function placeOrder({ ctx, input }: { ctx: AuthedContext; input: PlaceInput }) {
 	await limitOrderEntry(ctx, ctx.user.id);
-	const { value, served } = await callEngineOrThrow(ctx, 'place', (engine) =>
-		engine.place(ctx.user.id, input)
+	const { value, served } = await callEngineOrThrow(ctx, 'place', (engines) =>
+		engines.place(ctx.user.id, input)
 	);
 	return { ...value, ...served };
 }
@@ -21,10 +21,10 @@ export async function placeOrderBatch({
 	input: PlaceBatchInput;
 }) {
 	await limitOrderEntry(ctx, ctx.user.id, input.orders.length);
-	// Sent together so that orders for one book share the engine's next transaction; each
-	// book's writer keeps them in the order given.
-	const { value: results, served } = await callEngine(ctx, 'placeBatch', (engine) =>
-		Promise.all(input.orders.map((order) => engine.place(ctx.user.id, order)))
+	// Sent together so that orders for one book share the engine's next transaction (and one
+	// request to the remote engine); each book's writer keeps them in the order given.
+	const { value: results, served } = await callEngine(ctx, 'placeBatch', (engines) =>
+		engines.placeBatch(ctx.user.id, input.orders)
 	);
 	return {
 		...served,

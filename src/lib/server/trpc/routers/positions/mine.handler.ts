@@ -6,8 +6,8 @@ import type { PositionSummary } from './mine.schema';
 import { averagePriceCents, unrealizedPnlCents } from './pnl';
 
 export async function myPositions({ ctx }: { ctx: AuthedContext }) {
-	const { value: positions, served } = await callEngine(ctx, 'getPositions', (engine) =>
-		engine.getPositions(ctx.user.id)
+	const { value: positions, served } = await callEngine(ctx, 'getPositions', (engines) =>
+		engines.getPositions(ctx.user.id)
 	);
 	const options = await ctx.prisma.marketOption.findMany({
 		where: { id: { in: positions.map((position) => position.optionId) } },
