@@ -20,11 +20,12 @@ const token = randomBytes(24).toString('base64url');
 
 beforeAll(async () => {
 	db = await createTestDatabase();
-	// Frequent pings, so that the keep-alive test sees one soon.
+	// Pings every second, so that the keep-alive test sees two soon; not much more often, or a
+	// test process stalled by a busy machine misses a pong and loses its socket mid-test.
 	service = await startEngineService({
 		databaseUrl: db.url,
 		token,
-		env: { ENGINE_WS_PING_MS: '200' }
+		env: { ENGINE_WS_PING_MS: '1000' }
 	});
 	engine = new RemoteEngine({
 		baseUrl: service.baseUrl,
