@@ -1,0 +1,117 @@
+// Orders in plain words: why one was rejected, what happened to it, and which engine served it.
+// Every page says these things the same way because they are said only here.
+import type { OrderStatus, OrderView } from '$lib/shared/orders';
+
+const rejectReasons: Record<string, string> = {
+	INSUFFICIENT_FUNDS: 'You do not have enough available cash for this order.',
+	MARKET_NOT_OPEN: 'This market is not open for trading right now.',
+	POST_ONLY_WOULD_CROSS:
+		'A post-only order must not trade on arrival, and at this price it would have.',
+	FOK_NOT_FILLED:
+		'Fill-or-kill needs the whole quantity at your price or better, and the book did not have it.',
+	EXPIRED_ON_ARRIVAL: 'The expiry time had already passed when the order arrived.',
+	INVALID_EXPIRY: 'Good-till-date orders need an expiry time in the future.',
+	INVALID_PRICE: 'The price must be between 1¢ and 99¢.',
+	INVALID_QUANTITY: 'The quantity must be a whole number of shares, at least 1.',
+	INVALID_TIME_IN_FORCE: 'That time in force cannot be used with this order type.',
+	INVALID_SIDE: 'Choose buy or sell.',
+	INVALID_ORDER_TYPE: 'Choose a limit or a market order.',
+	INVALID_COMMAND: 'The order was incomplete.',
+	DUPLICATE_ORDER_ID: 'This order was already sent.',
+	WOULD_CROSS: 'The order could not be placed. Try again.',
+	// Why a resting order left the book without trading.
+	SELF_TRADE: 'Cancelled because it would have traded with another order of yours.',
+	IOC_REMAINDER: 'The part that could not trade at once was cancelled.',
+	MARKET_CLOSED: 'Cancelled because the market closed.',
+	ADMIN: 'Cancelled by BetWise staff.',
+	USER: 'Cancelled by you.'
+};
+
+/** A reject (or cancel) reason code as a sentence. */
+export function reasonText(code: string | null): string {
+	if (!code) return 'No reason was given.';
+	return (
+		rejectReasons[code] ?? `The order was refused (${code.toLowerCase().replaceAll('_', ' ')}).`
+	);
+}
+
+export const statusLabel: Record<OrderStatus, string> = {
+	OPEN: 'Resting',
+	PARTIALLY_FILLED: 'Part filled',
+	FILLED: 'Filled',
+	CANCELLED: 'Cancelled',
+	EXPIRED: 'Expired',
+	REJECTED: 'Rejected'
+};
+
+export type OutcomeTone = 'filled' | 'resting' | 'rejected' | 'cancelled';
+
+export interface Outcome {
+	tone: OutcomeTone;
+	headline: string;
+	detail: string | null;
+}
+
+type OrderLike = Pick<
+	OrderView,
+	'status' | 'quantity' | 'filledQuantity' | 'priceCents' | 'rejectReason' | 'side' | 'type'
+>;
+
+/** What happened to an order just placed, given the fills this call made. */
+export function describeOutcome(
+	order: OrderLike,
+	fills: readonly { priceCents: number; quantity: number }[]
+): Outcome {
+	const filled = order.filledQuantity;
+	const verb = order.side === 'BUY' ? 'Bought' : 'Sold';
+	const cost = fills.reduce((sum, fill) => sum + fill.priceCents * fill.quantity, 0);
+	const averageCents = fills.length && filled ? Math.round(cost / filled) : order.priceCents;
+	const rest = order.quantity - filled;
+	switch (order.status) {
+		case 'FILLED':
+			return {
+				tone: 'filled',
+				headline: `Filled: ${verb.toLowerCase()} ${filled} at ${averageCents}¢${fills.length > 1 ? ' average' : ''}`,
+				detail: null
+			};
+		case 'PARTIALLY_FILLED':
+			return {
+				tone: 'filled',
+				headline: `Part filled: ${verb.toLowerCase()} ${filled} at ${averageCents}¢`,
+				detail: `${rest} more resting at ${order.priceCents}¢.`
+			};
+		case 'OPEN':
+			return {
+				tone: 'resting',
+				headline: `Resting: ${order.side === 'BUY' ? 'buy' : 'sell'} ${order.quantity} at ${order.priceCents}¢`,
+				detail: 'It stays in the book until it trades, expires or you cancel it.'
+			};
+		case 'REJECTED':
+			return { tone: 'rejected', headline: 'Rejected', detail: reasonText(order.rejectReason) };
+		case 'CANCELLED':
+			return filled > 0
+				? {
+						tone: 'filled',
+						headline: `${verb} ${filled} at ${averageCents}¢`,
+						detail: `The other ${rest} could not trade at once and were cancelled.`
+					}
+				: {
+						tone: 'cancelled',
+						headline: 'Nothing traded',
+						detail: order.rejectReason
+							? reasonText(order.rejectReason)
+							: 'No one was selling or buying at your price, so the order was cancelled.'
+					};
+		case 'EXPIRED':
+			return { tone: 'cancelled', headline: 'Expired', detail: null };
+	}
+}
+
+/** "served by remote engine" / "remote engine unavailable — served by local engine". */
+export function servedByText({ engine, fallback }: { engine: string; fallback: boolean }): string {
+	if (fallback) {
+		const other = engine === 'local' ? 'remote' : 'local';
+		return `${other} engine unavailable — served by ${engine} engine`;
+	}
+	return `served by ${engine} engine`;
+}

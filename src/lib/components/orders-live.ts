@@ -1,0 +1,50 @@
+// Keeps a list of the trader's orders current from orders.onMyUpdates. An update is a whole order
+// after a trade or cancel, or only { id, status, reason } when a market closing cancelled it, and
+// its dates arrive as text: both are folded into the order the list already holds.
+import type { OrderStatus, OrderView } from '$lib/shared/orders';
+
+export const OPEN_STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED'];
+
+export type OrderUpdate = Partial<Omit<OrderView, 'createdAt' | 'updatedAt' | 'expiresAt'>> & {
+	id: string;
+	createdAt?: Date | string;
+	updatedAt?: Date | string;
+	expiresAt?: Date | string | null;
+	reason?: string;
+};
+
+function isComplete(update: OrderUpdate): boolean {
+	return update.quantity !== undefined && update.optionId !== undefined;
+}
+
+/** The update as an order, when it is complete or completes one we hold. */
+export function mergeOrderUpdate(
+	held: OrderView | undefined,
+	update: OrderUpdate
+): OrderView | null {
+	if (!held && !isComplete(update)) return null;
+	const { reason, createdAt, updatedAt, expiresAt, ...fields } = update;
+	const base = held ?? (fields as OrderView);
+	return {
+		...base,
+		...fields,
+		rejectReason: fields.rejectReason ?? reason ?? base.rejectReason ?? null,
+		createdAt: createdAt ? new Date(createdAt) : base.createdAt,
+		updatedAt: updatedAt ? new Date(updatedAt) : (base.updatedAt ?? new Date()),
+		expiresAt:
+			expiresAt === undefined ? (base.expiresAt ?? null) : expiresAt ? new Date(expiresAt) : null
+	};
+}
+
+/**
+ * Open orders after an update: changed in place, added when new and open, dropped when no longer
+ * open. Returns null when the update names an order the list cannot place (re-read the list).
+ */
+export function applyToOpenOrders(orders: OrderView[], update: OrderUpdate): OrderView[] | null {
+	const index = orders.findIndex((order) => order.id === update.id);
+	const merged = mergeOrderUpdate(orders[index], update);
+	if (!merged) return update.status && !OPEN_STATUSES.includes(update.status) ? orders : null;
+	const open = OPEN_STATUSES.includes(merged.status);
+	if (index === -1) return open ? [merged, ...orders] : orders;
+	return open ? orders.with(index, merged) : orders.toSpliced(index, 1);
+}

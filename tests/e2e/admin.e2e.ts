@@ -1,0 +1,42 @@
+// ADMIN moves a market through its life from the market page; traders do not see those controls.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectText, launchBrowser, screenshot, signIn } from './fixtures/browser';
+import { openMarket } from './fixtures/trading';
+
+const MARKET = 'mayor-springfield-2027';
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+describe('market administration', () => {
+	it('is not offered to traders', async () => {
+		const trader = await signIn(browser, 'bob@betwise.dev');
+		await openMarket(trader.page, MARKET);
+		expect(await trader.page.getByTestId('admin-controls').count()).toBe(0);
+		await trader.context.close();
+	});
+
+	it('lets an admin halt a market and reopen it', async () => {
+		const admin = await signIn(browser, 'admin@betwise.dev');
+		const { page } = admin;
+		await openMarket(page, MARKET);
+		const controls = page.getByTestId('admin-controls');
+		await controls.getByRole('button', { name: 'Halt trading' }).click();
+		await controls.getByRole('button', { name: 'Confirm: halt trading' }).click();
+		await expectText(controls, 'Market is now halted.');
+		await expectText(page.getByTestId('order-ticket'), 'Trading is halted for now.');
+		await screenshot(page, 'market-halted-admin-1280');
+
+		await controls.getByRole('button', { name: 'Reopen' }).click();
+		await controls.getByRole('button', { name: 'Confirm: reopen' }).click();
+		await expectText(controls, 'Market is now open.');
+		await admin.context.close();
+	});
+});

@@ -1,0 +1,204 @@
+// A trader's day on BetWise in a real browser: an order rests in the book, another trader takes
+// it and both see the fill, positions and cash move without reloading; a cancel; a refusal
+// explained in words.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	expectChange,
+	expectText,
+	launchBrowser,
+	PHONE,
+	screenshot,
+	signIn,
+	waitUntilLive,
+	type SignedIn
+} from './fixtures/browser';
+import { expectResult, fillTicket, openMarket, sendTicket } from './fixtures/trading';
+
+const MARKET = 'btc-above-150k-2026';
+
+let browser: Browser;
+let alice: SignedIn;
+let bob: SignedIn;
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	alice = await signIn(browser, 'alice@betwise.dev');
+	bob = await signIn(browser, 'bob@betwise.dev', PHONE);
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+const bidAt = (page: Page, priceCents: number) =>
+	page.locator(`[data-testid="bid-level"][data-price="${priceCents}"]`);
+
+describe('placing a limit order', () => {
+	it('rests in the book and shows as resting, served by the local engine', async () => {
+		await openMarket(alice.page, MARKET);
+		expect(await alice.page.getByTestId('ticket-available').innerText()).toBe('$1,000.00');
+
+		await fillTicket(alice.page, { side: 'Buy', type: 'Limit', priceCents: 31, shares: 10 });
+		await expectText(alice.page.getByTestId('ticket-cost'), '$3.10');
+		await expectText(alice.page.getByTestId('ticket-payout'), '$10.00');
+		await sendTicket(alice.page);
+
+		await expectResult(alice.page, 'Resting: buy 10 at 31¢');
+		await expectText(alice.page.getByTestId('served-by'), 'served by local engine');
+		await expectText(bidAt(alice.page, 31), '10');
+		await expectText(alice.page.getByTestId('open-order'), '0 / 10');
+		await expectText(alice.page.getByTestId('ticket-available'), '$996.90');
+		await screenshot(alice.page, 'market-order-resting-1280');
+	});
+});
+
+describe('another trader taking the order', () => {
+	let alicePortfolio: Page;
+	let aliceMarkets: Page;
+
+	beforeAll(async () => {
+		alicePortfolio = await alice.context.newPage();
+		await alicePortfolio.goto('/portfolio');
+		await waitUntilLive(alicePortfolio);
+		aliceMarkets = await alice.context.newPage();
+		await aliceMarkets.goto('/?q=Bitcoin');
+		await waitUntilLive(aliceMarkets);
+	});
+
+	it('fills both sides, and both see positions and cash change without reloading', async () => {
+		await expectText(alicePortfolio.getByTestId('balance-reserved'), '$3.10');
+		const yesPrice = aliceMarkets
+			.getByTestId('market-card')
+			.locator('[data-option="Yes"] [data-testid="option-price"]');
+		const priceBefore = (await yesPrice.innerText()).trim();
+
+		await openMarket(bob.page, MARKET);
+		// Choosing Alice's bid puts its price into Bob's ticket, on the sell side.
+		await bidAt(bob.page, 31).click();
+		const ticket = bob.page.getByTestId('order-ticket');
+		expect(await ticket.getByLabel('Limit price (¢)').inputValue()).toBe('31');
+		expect(await ticket.getByLabel('Sell', { exact: true }).isChecked()).toBe(true);
+		await fillTicket(bob.page, { shares: 10 });
+		await sendTicket(bob.page);
+
+		await expectResult(bob.page, 'Filled: sold 10 at 31¢');
+		await expectText(bob.page.getByTestId('position-quantity'), '10 short');
+		await expectText(bob.page.getByTestId('ticket-available'), '$993.10');
+		await screenshot(bob.page, 'market-seller-filled-375');
+
+		// Alice's pages were open all along: nothing is reloaded.
+		await expectText(alice.page.getByTestId('position-quantity'), '10 long');
+		await alice.page.getByTestId('no-open-orders').waitFor();
+		await expectText(alicePortfolio.getByTestId('balance-cash'), '$996.90');
+		await expectText(alicePortfolio.getByTestId('balance-reserved'), '$0.00');
+		await expectText(
+			alicePortfolio.locator('[data-testid="position"][data-option="Yes"]'),
+			'10 long'
+		);
+		await expectText(alicePortfolio.getByTestId('history-order'), 'Filled');
+		expect(await expectChange(yesPrice, priceBefore)).toBe('31%');
+		await screenshot(alice.page, 'market-buyer-filled-1280');
+		await screenshot(alicePortfolio, 'portfolio-after-fill-1280');
+		await screenshot(aliceMarkets, 'markets-live-price-1280');
+	});
+
+	afterAll(async () => {
+		await aliceMarkets?.close();
+	});
+
+	describe('amending and cancelling', () => {
+		it('changes the price of a resting order, then takes it out and releases its cash', async () => {
+			await fillTicket(alice.page, { side: 'Buy', type: 'Limit', priceCents: 25, shares: 5 });
+			await sendTicket(alice.page);
+			await expectResult(alice.page, 'Resting: buy 5 at 25¢');
+
+			// The portfolio tab learns of the new order over its live connection.
+			const placed = alicePortfolio.getByTestId('open-order').filter({ hasText: '25¢' });
+			await placed.waitFor();
+			const orderId = await placed.getAttribute('data-order-id');
+			const row = alicePortfolio.locator(`[data-testid="open-order"][data-order-id="${orderId}"]`);
+			await expectText(alicePortfolio.getByTestId('balance-reserved'), '$1.25');
+
+			// A lower price holds less cash.
+			await row.getByRole('button', { name: /^Change order/ }).click();
+			await row.getByLabel('New price (¢)').fill('24');
+			await row.getByRole('button', { name: 'Save' }).click();
+			await expectText(row, '24¢');
+			await expectText(alicePortfolio.getByTestId('balance-reserved'), '$1.20');
+
+			await row.getByTestId('cancel-order').click();
+			await row.waitFor({ state: 'detached' });
+			await expectText(alicePortfolio.getByTestId('balance-reserved'), '$0.00');
+			await expectText(
+				alicePortfolio.getByTestId('history-order').filter({ hasText: '24¢' }),
+				'Cancelled'
+			);
+			await alice.page.getByTestId('no-open-orders').waitFor();
+			await screenshot(alicePortfolio, 'portfolio-after-cancel-1280');
+		});
+	});
+});
+
+describe('an order the exchange refuses', () => {
+	it('says why in words when the cash is not there', async () => {
+		await fillTicket(alice.page, { side: 'Buy', type: 'Limit', priceCents: 50, shares: 5000 });
+		await expectText(alice.page.getByTestId('order-ticket'), 'more than your available cash');
+		await sendTicket(alice.page);
+		await expectResult(alice.page, 'Rejected');
+		await expectResult(alice.page, 'You do not have enough available cash for this order.');
+		await screenshot(alice.page, 'market-order-rejected-1280');
+	});
+
+	it('says why in words when a post-only order would trade at once', async () => {
+		await fillTicket(alice.page, {
+			side: 'Buy',
+			type: 'Limit',
+			priceCents: 40,
+			shares: 5,
+			timeInForce: 'GTC',
+			postOnly: true
+		});
+		await sendTicket(alice.page);
+		await expectResult(alice.page, 'A post-only order must not trade on arrival');
+	});
+});
+
+describe('after the live connection drops', () => {
+	it('reconnects by itself and the page keeps moving without reload', async () => {
+		// Keep a handle on the page's sockets, so the test can cut them as a network drop would.
+		await alice.context.addInitScript(() => {
+			const sockets: WebSocket[] = [];
+			(window as unknown as { testSockets: WebSocket[] }).testSockets = sockets;
+			const Native = window.WebSocket;
+			window.WebSocket = class extends Native {
+				constructor(url: string | URL, protocols?: string | string[]) {
+					super(url, protocols);
+					sockets.push(this);
+				}
+			};
+		});
+		await openMarket(alice.page, MARKET);
+		await alice.page.evaluate(() => {
+			for (const socket of (window as unknown as { testSockets: WebSocket[] }).testSockets)
+				socket.close();
+		});
+		// The client opened a new socket by itself, and the header says live again.
+		await alice.page.waitForFunction(
+			() => (window as unknown as { testSockets: WebSocket[] }).testSockets.length >= 2
+		);
+		await waitUntilLive(alice.page);
+
+		// Bob trades against the demo market maker's 30¢ bid.
+		await fillTicket(bob.page, { side: 'Sell', type: 'Limit', priceCents: 30, shares: 3 });
+		await sendTicket(bob.page);
+		await expectResult(bob.page, 'Filled: sold 3 at 30¢');
+
+		await expectText(alice.page.getByTestId('recent-trades').locator('tbody tr').first(), '30¢');
+		await expectText(bidAt(alice.page, 30), '37');
+		await expectText(alice.page.getByTestId('spread'), 'Last 30¢');
+		// Alice's 10 shares bought at 31¢ are now worth 30¢ each.
+		await expectText(alice.page.getByTestId('position'), '−$0.10');
+		await screenshot(alice.page, 'market-after-reconnect-1280');
+	});
+});
