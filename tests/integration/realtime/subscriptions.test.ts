@@ -297,6 +297,58 @@ describe('trades.onTrade', () => {
 			await client.close();
 		}
 	});
+
+	it('replays exactly the trades missed since lastEventId, then goes on live', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const [buyer, seller] = [
+			await aTrader(db, { cashCents: 1_000_000n }),
+			await aTrader(db, { cashCents: 1_000_000n })
+		];
+		const trade = async (priceCents: number) => {
+			const order = (side: 'BUY' | 'SELL') =>
+				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 1 });
+			await services.engine.place(seller.id, order('SELL'));
+			await services.engine.place(buyer.id, order('BUY'));
+		};
+		const client = aClient();
+		try {
+			// Seen live: the first trade, and its event id.
+			const first = await new Promise<string>((resolve) => {
+				const subscription = client.trpc.trades.onTrade.subscribe(
+					{ optionId },
+					{
+						onStarted: () => void trade(30),
+						onData: (update) => {
+							subscription.unsubscribe();
+							resolve(update.id);
+						}
+					}
+				);
+			});
+			// Missed while away: three trades.
+			for (const price of [31, 32, 33]) await trade(price);
+			const prices: number[] = [];
+			await new Promise<void>((resolve) => {
+				const subscription = client.trpc.trades.onTrade.subscribe(
+					{ optionId, lastEventId: first },
+					{
+						onStarted: () => void trade(34),
+						onData: (update) => {
+							prices.push(update.data.priceCents);
+							if (prices.length === 4) {
+								subscription.unsubscribe();
+								resolve();
+							}
+						}
+					}
+				);
+			});
+			expect(prices).toEqual([31, 32, 33, 34]);
+		} finally {
+			await client.close();
+		}
+	});
 });
 
 describe('markets.onPrice', () => {

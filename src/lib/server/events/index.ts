@@ -1,6 +1,12 @@
 export { EVENTS_CHANNEL, EventHub } from './hub';
 export type { EventHubOptions, EventHubStats, EventListener } from './hub';
-export { currentSnapshot, readBookEventsSince, readEventsBetween } from './outbox';
+export {
+	currentSnapshot,
+	readBookEventsSince,
+	readEventsBetween,
+	readTopicEventsAfter,
+	replayAfter
+} from './outbox';
 export type { HubEvent, SnapshotBatch } from './outbox';
 export { streamTopic } from './stream';
 export type { TopicStreamItem, TopicStreamOptions } from './stream';

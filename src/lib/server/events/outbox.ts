@@ -123,3 +123,36 @@ export async function readBookEventsSince(
 	);
 	return rows.map(toEvent);
 }
+
+/**
+ * The events of `topics` with ids after `afterId`, in id order, at most `limit`: what a client of
+ * an untracked-by-seq stream (trades, prices) missed while it was away.
+ */
+export async function readTopicEventsAfter(
+	pool: Queryable,
+	topics: readonly string[],
+	afterId: string,
+	limit: number
+): Promise<HubEvent[]> {
+	const { rows } = await pool.query<EventRow>(
+		`SELECT ${eventColumns} FROM events e
+		  WHERE e.topic = ANY($1::text[]) AND e.id > $2::bigint
+		  ORDER BY e.id LIMIT $3`,
+		[topics, afterId, limit]
+	);
+	return rows.map(toEvent);
+}
+
+/** streamTopic's replay for a client that reconnects with `lastEventId`; none without one. */
+export function replayAfter(
+	pool: Queryable,
+	topics: readonly string[],
+	lastEventId: string | null | undefined,
+	limit: number
+) {
+	if (!lastEventId) return undefined;
+	return {
+		afterId: lastEventId,
+		read: (afterId: string) => readTopicEventsAfter(pool, topics, afterId, limit)
+	};
+}

@@ -12,6 +12,11 @@ export type TopicStreamItem =
 export interface TopicStreamOptions {
 	maxBuffered?: number;
 	signal?: AbortSignal;
+	/**
+	 * A reconnecting client's last event id: the stream first replays the topic's events after
+	 * it from the outbox (read after subscribing, so nothing falls between), then goes live.
+	 */
+	replay?: { afterId: string; read: (afterId: string) => Promise<HubEvent[]> };
 }
 
 /**
@@ -21,12 +26,15 @@ export interface TopicStreamOptions {
 export async function* streamTopic(
 	hub: EventHub,
 	topic: string | readonly string[],
-	{ maxBuffered = 1_000, signal }: TopicStreamOptions = {}
+	{ maxBuffered = 1_000, signal, replay }: TopicStreamOptions = {}
 ): AsyncGenerator<TopicStreamItem, void, undefined> {
 	let buffer: HubEvent[] = [];
 	let dropped = 0;
 	let wake: (() => void) | null = null;
+	/** Ids the replay sent: the hub may still deliver them live, and they must not go twice. */
+	const replayed = new Set<string>();
 	const listener = (event: HubEvent) => {
+		if (replayed.has(event.id)) return;
 		if (buffer.length >= maxBuffered) {
 			dropped += buffer.length + 1;
 			buffer = [];
@@ -41,6 +49,12 @@ export async function* streamTopic(
 	const onAbort = () => wake?.();
 	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
+		if (replay) {
+			const missed = await replay.read(replay.afterId);
+			for (const event of missed) replayed.add(event.id);
+			buffer = buffer.filter((event) => !replayed.has(event.id));
+			for (const event of missed) yield { type: 'event', event };
+		}
 		while (!signal?.aborted) {
 			if (dropped > 0) {
 				const count = dropped;

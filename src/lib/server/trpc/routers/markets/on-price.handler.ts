@@ -1,11 +1,18 @@
 // Last-trade prices of every option of a market as trades happen, for lists and market pages.
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { streamTopic } from '$lib/server/events';
+import { replayAfter, streamTopic } from '$lib/server/events';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
 
-export const onPriceInput = z.strictObject({ marketId: z.uuid() });
+export const onPriceInput = z.strictObject({
+	marketId: z.uuid(),
+	/** Sent by tRPC's client on reconnect: the prices after it are replayed first. */
+	lastEventId: z.string().regex(/^\d+$/).nullish()
+});
+
+/** Most missed trades replayed on reconnect. */
+const MAX_PRICE_REPLAY = 1_000;
 
 export interface PriceUpdate {
 	optionId: string;
@@ -28,7 +35,8 @@ export async function* onPrice({
 	});
 	if (options.length === 0) throw domainError('MARKET_NOT_FOUND', 'No such market');
 	const topics = options.map((option) => `trades:${option.id}`);
-	for await (const item of streamTopic(ctx.events, topics, { signal })) {
+	const replay = replayAfter(ctx.db.pool, topics, input.lastEventId, MAX_PRICE_REPLAY);
+	for await (const item of streamTopic(ctx.events, topics, { signal, replay })) {
 		if (item.type !== 'event' || item.event.optionId === null) continue;
 		const trade = item.event.payload as { priceCents: number; quantity: number };
 		yield tracked(item.event.id, {
