@@ -37,6 +37,7 @@ export async function userDetail({
 			orderBy: { updatedAt: 'desc' },
 			select: {
 				quantity: true,
+				lockedQuantity: true,
 				costBasisCents: true,
 				realizedPnlCents: true,
 				option: {
@@ -79,6 +80,8 @@ export async function userDetail({
 				optionId: position.option.id,
 				optionLabel: position.option.label,
 				quantity: position.quantity,
+				lockedQuantity: position.lockedQuantity,
+				costBasisCents,
 				averagePriceCents: averagePriceCents(position.quantity, costBasisCents),
 				realizedPnlCents: Number(position.realizedPnlCents),
 				lastPriceCents,

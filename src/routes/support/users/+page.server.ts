@@ -1,0 +1,16 @@
+import { serverCaller } from '$lib/server/trpc/event-context';
+import { isUuid } from '$lib/components/support/support-words';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const caller = await serverCaller(event);
+	const query = (event.url.searchParams.get('q') ?? '').trim().slice(0, 200);
+	const userId = event.url.searchParams.get('user');
+	const [matches, detail] = await Promise.all([
+		caller.admin.users.search({ query, limit: 20 }),
+		userId && isUuid(userId)
+			? caller.admin.users.detail({ userId }).catch(() => null)
+			: Promise.resolve(null)
+	]);
+	return { query, matches, userId, detail };
+};
