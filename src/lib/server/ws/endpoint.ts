@@ -2,6 +2,7 @@
 // alike. Upgrades from a foreign Origin are refused before a socket exists; keep-alive pings
 // find dead peers; sockets are kept per session so that logout and revocation can close them.
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AnyRouter, inferRouterContext } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
@@ -58,11 +59,15 @@ export const SESSION_CLOSE_CODE = 4001;
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /**
- * Makes `socket.send` drop the connection once more than `maxBufferedBytes` wait unsent. tRPC's
- * adapter sends without looking at backpressure, so the bound has to sit under it.
+ * Wraps `socket.send`: drops the connection once more than `maxBufferedBytes` wait unsent (tRPC's
+ * adapter sends without looking at backpressure, so the bound has to sit under it), and corks
+ * the socket for the rest of the event-loop turn, so that the messages one turn sends it (the
+ * events of one commit) leave in one write instead of one system call each.
  */
-function boundSendBuffer(socket: WebSocket, maxBufferedBytes: number, onDrop: () => void): void {
+function wrapSend(socket: WebSocket, maxBufferedBytes: number, onDrop: () => void): void {
 	const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+	const raw = (socket as unknown as { _socket?: Socket })._socket;
+	let corked = false;
 	socket.send = ((...args: unknown[]) => {
 		if (socket.bufferedAmount > maxBufferedBytes) {
 			if (socket.readyState === socket.OPEN) {
@@ -70,6 +75,14 @@ function boundSendBuffer(socket: WebSocket, maxBufferedBytes: number, onDrop: ()
 				socket.terminate();
 			}
 			return;
+		}
+		if (raw && !corked) {
+			corked = true;
+			raw.cork();
+			setImmediate(() => {
+				corked = false;
+				raw.uncork();
+			});
 		}
 		send(...args);
 	}) as WebSocket['send'];
@@ -89,7 +102,7 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 
 	// Registered before tRPC's handler, so the bound is in place before its first send.
 	wss.on('connection', (socket, req) => {
-		boundSendBuffer(socket, maxBufferedBytes, () => {
+		wrapSend(socket, maxBufferedBytes, () => {
 			slowConsumersDropped++;
 			options.onSlowConsumer?.(req);
 		});
