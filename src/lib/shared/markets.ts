@@ -24,6 +24,16 @@ export const MarketSummary = z.strictObject({
 });
 export type MarketSummary = z.infer<typeof MarketSummary>;
 
+/** An option as the market list shows it: with its last day, for the change and the volume. */
+export const OptionListItem = OptionSummary.extend({
+	/** The last trade price 24 h ago (or the first trade since, when there was none before). */
+	dayAgoPriceCents: priceCents.nullable(),
+	volume24h: z.number().int().nonnegative()
+});
+
+export const MarketListItem = MarketSummary.extend({ options: z.array(OptionListItem) });
+export type MarketListItem = z.infer<typeof MarketListItem>;
+
 export const OptionDetail = OptionSummary.extend({
 	bestBidCents: priceCents.nullable(),
 	bestAskCents: priceCents.nullable(),

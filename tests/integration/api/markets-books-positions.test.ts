@@ -285,3 +285,31 @@ describe('administering markets', () => {
 		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'MARKET_NOT_FOUND' });
 	});
 });
+
+describe('the market list', () => {
+	it('gives each option its last day: the price 24 h ago and the volume since', async () => {
+		const market = await aMarket(bed.db, { title: 'Will the bridge open?' });
+		const [optionId] = market.optionIds;
+		const seller = await aTraderCaller(bed);
+		const buyer = await aTraderCaller(bed);
+		await seller.api.orders.place(limit(market, 'SELL', 4, 30));
+		await buyer.api.orders.place(limit(market, 'BUY', 4, 30));
+		// That trade happened yesterday; today's trades are at 45.
+		await bed.db.pool.query(
+			`UPDATE trades SET created_at = now() - interval '25 hours' WHERE option_id = $1`,
+			[optionId]
+		);
+		await seller.api.orders.place(limit(market, 'SELL', 3, 45));
+		await buyer.api.orders.place(limit(market, 'BUY', 3, 45));
+
+		const { items } = await buyer.api.markets.list({ search: 'bridge' });
+		expect(items).toHaveLength(1);
+		expect(items[0]!.options[0]).toMatchObject({
+			id: optionId,
+			lastPriceCents: 45,
+			dayAgoPriceCents: 30,
+			volume24h: 3
+		});
+		expect(items[0]!.options[1]).toMatchObject({ dayAgoPriceCents: null, volume24h: 0 });
+	});
+});

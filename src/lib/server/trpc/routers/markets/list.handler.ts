@@ -1,4 +1,5 @@
-// Markets, newest first, filtered by status and a search over title and category, paged by cursor.
+// Markets, newest first, filtered by status and a search over title and category, paged by cursor;
+// each option with its last day (volume, and the price 24 h ago) from one query for the page.
 import type { Context } from '../../context';
 import type { ListInput } from './list.schema';
 import { marketSummarySelect, toMarketSummary } from './summary';
@@ -21,9 +22,45 @@ export async function listMarkets({ ctx, input }: { ctx: Context; input: ListInp
 		take: input.limit + 1,
 		select: marketSummarySelect
 	});
-	const page = rows.slice(0, input.limit);
+	const page = rows.slice(0, input.limit).map(toMarketSummary);
+	const days = await lastDayOf(
+		ctx,
+		page.flatMap((market) => market.options.map((option) => option.id))
+	);
 	return {
-		items: page.map(toMarketSummary),
+		items: page.map((market) => ({
+			...market,
+			options: market.options.map((option) => ({
+				...option,
+				dayAgoPriceCents: days.get(option.id)?.day_ago_price_cents ?? null,
+				volume24h: days.get(option.id)?.volume_24h ?? 0
+			}))
+		})),
 		nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null
 	};
+}
+
+interface OptionDay {
+	option_id: string;
+	volume_24h: number;
+	day_ago_price_cents: number | null;
+}
+
+async function lastDayOf(ctx: Context, optionIds: string[]): Promise<Map<string, OptionDay>> {
+	if (optionIds.length === 0) return new Map();
+	const { rows } = await ctx.db.pool.query<OptionDay>(
+		`SELECT o.id::text AS option_id,
+		        (SELECT coalesce(sum(t.quantity), 0)::int FROM trades t
+		          WHERE t.option_id = o.id AND t.created_at > now() - interval '24 hours') AS volume_24h,
+		        coalesce(
+		          (SELECT t.price_cents FROM trades t
+		            WHERE t.option_id = o.id AND t.created_at <= now() - interval '24 hours'
+		            ORDER BY t.created_at DESC LIMIT 1),
+		          (SELECT t.price_cents FROM trades t
+		            WHERE t.option_id = o.id AND t.created_at > now() - interval '24 hours'
+		            ORDER BY t.created_at LIMIT 1)) AS day_ago_price_cents
+		   FROM unnest($1::uuid[]) AS o(id)`,
+		[optionIds]
+	);
+	return new Map(rows.map((row) => [row.option_id, row]));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MarketStatus, MarketSummary } from '$lib/shared/markets';
+import { MarketListItem, MarketStatus } from '$lib/shared/markets';
 
 export const listInput = z
 	.strictObject({
@@ -11,7 +11,7 @@ export const listInput = z
 	.default({ limit: 20 });
 
 export const listOutput = z.strictObject({
-	items: z.array(MarketSummary),
+	items: z.array(MarketListItem),
 	nextCursor: z.uuid().nullable()
 });
 
