@@ -94,6 +94,12 @@ class Subscribers {
 	}
 }
 
+/** Waits until tick `tick` of a run that started at `started` is due (at once when late). */
+async function untilTick(started: number, tick: number): Promise<void> {
+	const wait = started + tick * TICK_MS - performance.now();
+	if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
 function placed(result: EngineResult<OrderOutcome>): OrderOutcome {
 	if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
 	return result.value;
@@ -135,9 +141,7 @@ export async function runFanoutBench(): Promise<FanoutResult> {
 			let tradeCount = 0;
 			const started = performance.now();
 			for (let tick = 0; tick < ticks; tick++) {
-				const due = started + tick * TICK_MS;
-				const wait = due - performance.now();
-				if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+				await untilTick(started, tick);
 				await engine.placeBatch(
 					maker,
 					Array.from({ length: perTick }, () => order('SELL', 50, 1))
@@ -181,9 +185,7 @@ export async function runFanoutBench(): Promise<FanoutResult> {
 		let orders = 0;
 		const started = performance.now();
 		for (let tick = 0; tick < ticks; tick++) {
-			const due = started + tick * TICK_MS;
-			const wait = due - performance.now();
-			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+			await untilTick(started, tick);
 			const batch = Array.from({ length: perTick }, () =>
 				order(
 					rand() < 0.5 ? 'BUY' : 'SELL',

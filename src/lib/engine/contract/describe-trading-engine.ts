@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MarketStatus } from '$lib/shared/markets';
-import { PlaceOrderInput, type Side } from '$lib/shared/orders';
 import type { EngineResult, OrderOutcome, TradingEngine } from '../engine';
+import { orderInput, type OrderFields } from './orders';
 
 export interface ContractMarket {
 	id: string;
@@ -20,27 +20,6 @@ export interface EngineUnderTest {
 	/** Throws when an invariant of the exchange (ledger, shares, reserves, books) fails. */
 	assertInvariants(): Promise<void>;
 	close(): Promise<void>;
-}
-
-interface OrderFields {
-	side: Side;
-	quantity: number;
-	priceCents?: number;
-	type?: 'LIMIT' | 'MARKET';
-	timeInForce?: 'GTC' | 'IOC' | 'FOK' | 'GTD';
-	expiresAt?: Date;
-	postOnly?: boolean;
-	clientOrderId?: string;
-	/** The index of the market's option; the first by default. */
-	option?: number;
-}
-
-function orderIn(market: ContractMarket, { option = 0, ...fields }: OrderFields): PlaceOrderInput {
-	return PlaceOrderInput.parse({
-		marketId: market.id,
-		optionId: market.optionIds[option],
-		...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
-	});
 }
 
 function accepted<T>(result: EngineResult<T>): T {
@@ -70,7 +49,7 @@ export function describeTradingEngine(
 		});
 
 		const place = (trader: { id: string }, market: ContractMarket, fields: OrderFields) =>
-			engine.place(trader.id, orderIn(market, fields));
+			engine.place(trader.id, orderInput(market, fields));
 		const placed = async (
 			trader: { id: string },
 			market: ContractMarket,
@@ -155,7 +134,7 @@ export function describeTradingEngine(
 				const market = await under.aMarket();
 				const buyer = await under.aTrader();
 				const result = await engine.place(buyer.id, {
-					...orderIn(market, { side: 'BUY', priceCents: 50, quantity: 1 }),
+					...orderInput(market, { side: 'BUY', priceCents: 50, quantity: 1 }),
 					optionId: randomUUID()
 				});
 				expect(result.ok ? 'ok' : result.code).toBe('UNKNOWN_OPTION');
@@ -287,13 +266,13 @@ export function describeTradingEngine(
 				const market = await under.aMarket();
 				const trader = await under.aTrader(1_000);
 				const results = await engine.placeBatch(trader.id, [
-					orderIn(market, { side: 'BUY', priceCents: 40, quantity: 2 }),
+					orderInput(market, { side: 'BUY', priceCents: 40, quantity: 2 }),
 					{
-						...orderIn(market, { side: 'BUY', priceCents: 40, quantity: 1 }),
+						...orderInput(market, { side: 'BUY', priceCents: 40, quantity: 1 }),
 						optionId: randomUUID()
 					},
-					orderIn(market, { side: 'BUY', priceCents: 50, quantity: 100 }),
-					orderIn(market, { side: 'SELL', priceCents: 60, quantity: 1, option: 1 })
+					orderInput(market, { side: 'BUY', priceCents: 50, quantity: 100 }),
+					orderInput(market, { side: 'SELL', priceCents: 60, quantity: 1, option: 1 })
 				]);
 				expect(
 					results.map((result) =>
