@@ -1,17 +1,19 @@
 // tRPC's own overhead: the same limit orders placed by 64 clients through the HTTP API (real
 // @trpc/client with httpBatchLink, session cookie, the app router and context, a session lookup
 // per request as in hooks.server.ts) and directly on LocalEngine; the ratio is what the API
-// path keeps of the engine's throughput. The HTTP server is tRPC's standalone adapter, not the
-// SvelteKit build, so SvelteKit's own request handling is not in these figures.
+// path keeps of the engine's throughput. The HTTP clients run in a second process, as real
+// clients would, so that they do not share the server's CPU. The HTTP server is tRPC's
+// standalone adapter, not the SvelteKit build, so SvelteKit's own request handling is not in
+// these figures.
 import type { AddressInfo } from 'node:net';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
-import superjson from 'superjson';
 import { LocalEngine } from '../../src/lib/engine/local';
 import { createSession, findActiveSession } from '../../src/lib/server/auth/sessions';
 import { checkInvariants } from '../../src/lib/server/db/invariants';
 import { createContext } from '../../src/lib/server/trpc/context';
-import { appRouter, type AppRouter } from '../../src/lib/server/trpc/root';
+import { appRouter } from '../../src/lib/server/trpc/root';
 import { sessionTokenOf } from '../../src/lib/server/ws/endpoint';
 import { defaultLoginLimits } from '../../src/lib/server/auth/login';
 import type { TestDatabase } from '../fixtures/database';
@@ -22,6 +24,7 @@ import {
 	runClosedLoop,
 	type LoadFigures
 } from './bench-database';
+import type { ApiClientsSetup } from './api-clients';
 
 const BOOKS = 20;
 const CLIENTS = 64;
@@ -73,27 +76,16 @@ export async function runApiBench(): Promise<ApiResult> {
 				if (!result.ok) throw new Error(result.message);
 			}
 		);
-		const clients = await Promise.all(
-			bench.traders.map(async (userId) => {
-				const { token } = await createSession(bench.db.prisma, userId, 1);
-				return createTRPCClient<AppRouter>({
-					links: [
-						httpBatchLink({
-							url: `${origin}/trpc`,
-							transformer: superjson,
-							headers: { cookie: `betwise_session=${token}`, origin }
-						})
-					]
-				});
-			})
+		const tokens = await Promise.all(
+			bench.traders.map(async (userId) => (await createSession(bench.db.prisma, userId, 1)).token)
 		);
-		const apiFigures = await runClosedLoop(
-			limitOrderFlow(bench.books, ORDERS, 2),
-			CLIENTS,
-			async (client, input) => {
-				await clients[client]!.orders.place.mutate(input);
-			}
-		);
+		const apiFigures = await inClientProcess({
+			origin,
+			tokens,
+			books: bench.books,
+			orders: ORDERS,
+			seed: 2
+		});
 		const invariants = await checkInvariants(bench.db.pool);
 		return {
 			direct: directFigures,
@@ -108,6 +100,19 @@ export async function runApiBench(): Promise<ApiResult> {
 		(services.engine as LocalEngine).stop();
 		await bench.close();
 	}
+}
+
+/** Runs the HTTP clients in a child process and waits for their figures. */
+function inClientProcess(setup: ApiClientsSetup): Promise<LoadFigures> {
+	const child = fork(fileURLToPath(new URL('./api-clients.ts', import.meta.url)), [], {
+		execArgv: ['--import', 'tsx'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+	});
+	return new Promise((resolve, reject) => {
+		child.once('message', (figures) => resolve(figures as LoadFigures));
+		child.once('exit', (code) => reject(new Error(`the API bench clients exited (${code})`)));
+		child.send(setup);
+	});
 }
 
 export function apiRows(result: ApiResult) {
