@@ -1,7 +1,7 @@
 // Every request: the session cookie becomes `locals.session`, and /trpc is served by tRPC.
 // Start-up validates the configuration and opens (and migrates) the database once.
 import type { Handle, ServerInit } from '@sveltejs/kit';
-import { findActiveSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
+import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { envOrExit } from '$lib/server/env';
 import { services } from '$lib/server/services';
 import { handleTrpcRequest, TRPC_ENDPOINT } from '$lib/server/trpc/http';
@@ -14,8 +14,8 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const { db } = await services();
-	const session = await findActiveSession(db.prisma, event.cookies.get(SESSION_COOKIE));
+	const { sessions } = await services();
+	const session = await sessions.find(event.cookies.get(SESSION_COOKIE));
 	event.locals.session = session;
 	event.locals.user = session?.user ?? null;
 

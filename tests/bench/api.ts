@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { LocalEngine } from '../../src/lib/engine/local';
-import { createSession, findActiveSession } from '../../src/lib/server/auth/sessions';
+import { createSession } from '../../src/lib/server/auth/sessions';
 import { checkInvariants } from '../../src/lib/server/db/invariants';
 import { createContext } from '../../src/lib/server/trpc/context';
 import { appRouter } from '../../src/lib/server/trpc/root';
@@ -58,7 +58,7 @@ export async function runApiBench(): Promise<ApiResult> {
 		createContext: async ({ req }) =>
 			createContext({
 				services,
-				session: await findActiveSession(bench.db.prisma, sessionTokenOf(req)),
+				session: await services.sessions.find(sessionTokenOf(req)),
 				origin: req.headers.origin ?? null,
 				allowedOrigins: [origin],
 				clientAddress: req.socket.remoteAddress ?? ''

@@ -8,6 +8,7 @@ import { orderLookup } from '$lib/engine/order-lookup';
 import { marketOfOptionIn, RemoteEngine } from '$lib/engine/remote';
 import { EngineRouter } from '$lib/engine/router';
 import { createLoginService, type LoginService } from './auth/login';
+import { SessionCache } from './auth/session-cache';
 import { database } from './db/database';
 import type { Database } from './db/connect';
 import { env, type Env } from './env';
@@ -23,6 +24,8 @@ export interface Services {
 	env: Env;
 	db: Database;
 	login: LoginService;
+	/** Active sessions, read from the database at most every 30 s; revocations drop them at once. */
+	sessions: SessionCache;
 	/** Every engine call goes through the router: it picks the engine and falls back. */
 	engines: EngineRouter;
 	engineMetrics: EngineMetrics;
@@ -93,10 +96,13 @@ async function build(): Promise<Services> {
 	});
 	await flags.start();
 	const engineMetrics = new EngineMetrics({ processMetrics: true });
+	const sessions = new SessionCache(db.prisma);
+	sessions.listenTo(events);
 	return {
 		env: config,
 		db,
 		login: createLoginService(db.prisma, config.SESSION_TTL_HOURS),
+		sessions,
 		engines: engineRouterFor({
 			db,
 			local,

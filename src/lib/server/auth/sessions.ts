@@ -2,6 +2,7 @@
 // leaked sessions table cannot be replayed. Sessions expire and can be revoked.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient, Role } from '../db/generated/client';
+import { EVENTS_CHANNEL } from '../events/hub';
 
 export const SESSION_COOKIE = 'betwise_session';
 
@@ -59,11 +60,29 @@ export async function findActiveSession(
 	return { id: row.id, expiresAt: row.expiresAt, user };
 }
 
+/** Outbox topic on which revoked session ids travel to every app process (their caches, sockets). */
+export const SESSIONS_TOPIC = 'sessions';
+
+/** The revocation and its outbox event in one transaction, so every process hears of it. */
+async function revokeAndAnnounce(prisma: PrismaClient, sessionIds: string[]): Promise<void> {
+	if (sessionIds.length === 0) return;
+	const payload = JSON.stringify({ sessionIds });
+	await prisma.$transaction([
+		prisma.session.updateMany({
+			where: { id: { in: sessionIds }, revokedAt: null },
+			data: { revokedAt: new Date() }
+		}),
+		prisma.$executeRaw`
+			WITH inserted AS (
+			  INSERT INTO events (topic, kind, payload)
+			  VALUES (${SESSIONS_TOPIC}, 'session.revoked', ${payload}::jsonb)
+			  RETURNING id)
+			SELECT pg_notify(${EVENTS_CHANNEL}, id::text) FROM inserted`
+	]);
+}
+
 export async function revokeSession(prisma: PrismaClient, sessionId: string): Promise<void> {
-	await prisma.session.updateMany({
-		where: { id: sessionId, revokedAt: null },
-		data: { revokedAt: new Date() }
-	});
+	await revokeAndAnnounce(prisma, [sessionId]);
 }
 
 /** Revokes every live session of a user; returns their ids (to close their sockets too). */
@@ -72,9 +91,7 @@ export async function revokeUserSessions(prisma: PrismaClient, userId: string): 
 		where: { userId, revokedAt: null },
 		select: { id: true }
 	});
-	await prisma.session.updateMany({
-		where: { id: { in: live.map((session) => session.id) }, revokedAt: null },
-		data: { revokedAt: new Date() }
-	});
-	return live.map((session) => session.id);
+	const ids = live.map((session) => session.id);
+	await revokeAndAnnounce(prisma, ids);
+	return ids;
 }

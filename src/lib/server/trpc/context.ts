@@ -31,6 +31,7 @@ export function createContext({
 		orderEntryLimiter: services.orderEntryLimiter,
 		logEngineCall: services.logEngineCall,
 		events: services.events,
+		sessions: services.sessions,
 		session,
 		user: session?.user ?? null,
 		origin,

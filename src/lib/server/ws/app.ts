@@ -1,7 +1,6 @@
 // The app's WebSocket endpoint: the app router with the one tRPC context, its session read from
 // the cookie at upgrade. The dev server's Vite plugin and production's server.js both use it.
 import type { IncomingMessage, Server } from 'node:http';
-import { findActiveSession } from '../auth/sessions';
 import { services } from '../services';
 import { createContext } from '../trpc/context';
 import { appRouter } from '../trpc/root';
@@ -33,7 +32,7 @@ async function appEndpointOptions(): Promise<WebSocketEndpointOptions<typeof app
 				`websocket from ${req.socket.remoteAddress ?? '?'} dropped: it stopped reading and its send buffer is full`
 			),
 		async createContext(req) {
-			const session = await findActiveSession(svc.db.prisma, sessionTokenOf(req));
+			const session = await svc.sessions.find(sessionTokenOf(req));
 			return createContext({
 				services: svc,
 				session,

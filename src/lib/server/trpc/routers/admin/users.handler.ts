@@ -1,6 +1,5 @@
 // Support staff find users; admins can sign a user out everywhere.
 import { revokeUserSessions } from '$lib/server/auth/sessions';
-import { closeSessionSockets } from '$lib/server/ws/registry';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
 import type { RevokeSessionsInput, SearchUsersInput } from './users.schema';
@@ -36,6 +35,7 @@ export async function revokeSessions({ ctx, input }: { ctx: Context; input: Revo
 	});
 	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
 	const revoked = await revokeUserSessions(ctx.prisma, user.id);
-	for (const sessionId of revoked) closeSessionSockets(sessionId);
+	// At once here; other processes hear it through the outbox.
+	ctx.sessions.forget(revoked);
 	return { revoked: revoked.length };
 }

@@ -1,7 +1,6 @@
 // Ends the caller's session and closes its live sockets; the page that called it also clears
 // the cookie.
 import { revokeSession } from '$lib/server/auth/sessions';
-import { closeSessionSockets } from '$lib/server/ws/registry';
 import type { Context } from '../../context';
 
 export async function logout({
@@ -10,6 +9,7 @@ export async function logout({
 	ctx: Context & { session: NonNullable<Context['session']> };
 }) {
 	await revokeSession(ctx.prisma, ctx.session.id);
-	closeSessionSockets(ctx.session.id);
+	// At once here; other processes hear it through the outbox.
+	ctx.sessions.forget([ctx.session.id]);
 	return { ok: true as const };
 }
