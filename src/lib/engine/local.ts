@@ -1,6 +1,7 @@
 // LocalEngine: the TypeScript engine inside the app. Matches with the pure core, persists in
-// Postgres through one group-commit writer per book, and reads books and positions from the
-// database, so it agrees with any other engine serving the same books.
+// Postgres through the process's group committer (one queue per book, one transaction for
+// whatever waits across books), and reads books and positions from the database, so it agrees
+// with any other engine serving the same books.
 import type pg from 'pg';
 import type { AmendOrderInput, EngineName, OrderView, PlaceOrderInput } from '$lib/shared/orders';
 import type {
@@ -11,7 +12,7 @@ import type {
 	PositionView,
 	TradingEngine
 } from './engine';
-import { BookWriter, type SettledResult } from './local/book-writer';
+import { GroupCommitter, type SettledResult } from './local/committer';
 import type { BookCommand } from './local/batch';
 import { isPglite } from '../server/db/kind';
 import { CachedBook } from './local/cached-book';
@@ -24,36 +25,40 @@ export interface LocalEngineOptions {
 	engineName?: EngineName;
 	/** Most commands in one transaction. */
 	maxBatch?: number;
+	/** Most transactions in flight at once (each over different books). */
+	maxInFlight?: number;
 }
 
 const RESTING = `status IN ('OPEN', 'PARTIALLY_FILLED')`;
 
 export class LocalEngine implements TradingEngine {
 	readonly name: EngineName;
-	private readonly writers = new Map<string, BookWriter>();
-	private readonly maxBatch: number;
-	private readonly ids: IdAllocator;
+	private readonly books = new Map<string, CachedBook>();
+	private readonly committer: GroupCommitter;
 	private onRealPostgres: Promise<boolean> | undefined;
 	private sweeper: NodeJS.Timeout | undefined;
 
 	constructor(
 		private readonly pool: pg.Pool,
-		{ engineName = 'local', maxBatch = 256 }: LocalEngineOptions = {}
+		{ engineName = 'local', maxBatch = 256, maxInFlight = 2 }: LocalEngineOptions = {}
 	) {
 		this.name = engineName;
-		this.maxBatch = maxBatch;
-		this.ids = new IdAllocator();
+		this.committer = new GroupCommitter(pool, new IdAllocator(), {
+			maxBatch,
+			maxInFlight,
+			namedStatements: () => this.usesRealPostgres()
+		});
 	}
 
-	private writer(optionId: string): BookWriter {
-		let writer = this.writers.get(optionId);
-		if (!writer) {
-			writer = new BookWriter(this.pool, new CachedBook(optionId), this.ids, this.maxBatch, () =>
-				this.usesRealPostgres()
-			);
-			this.writers.set(optionId, writer);
+	private book(optionId: string): CachedBook {
+		// One cache per book, whatever the case of the id's hex digits.
+		const key = optionId.toLowerCase();
+		let book = this.books.get(key);
+		if (!book) {
+			book = new CachedBook(key);
+			this.books.set(key, book);
 		}
-		return writer;
+		return book;
 	}
 
 	/** Whether the database is a real Postgres (not PGlite), asked once. */
@@ -63,7 +68,7 @@ export class LocalEngine implements TradingEngine {
 	}
 
 	private submit(optionId: string, command: BookCommand): Promise<SettledResult> {
-		return this.writer(optionId).submit(command);
+		return this.committer.submit(this.book(optionId), command);
 	}
 
 	async place(userId: string, input: PlaceOrderInput): Promise<EngineResult<OrderOutcome>> {

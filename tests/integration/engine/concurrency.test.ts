@@ -75,21 +75,75 @@ describe('orders that together need more cash than the trader has', () => {
 });
 
 describe('group commit', () => {
-	it('writes the orders that arrive while a batch is in flight in one transaction', async () => {
-		const market = await aMarket(bed.db);
-		const [trader] = await tradersWithCash(bed.db, 1);
-		await Promise.all(
-			Array.from({ length: 12 }, (_, i) =>
-				place(bed.engine, trader!, market, { side: 'BUY', priceCents: 10 + i, quantity: 1 })
-			)
-		);
-		// The first order finds the writer idle and goes alone; the other 11 queue behind it and
-		// share the next transaction (rows written by one transaction share its xmin).
+	/** How many transactions wrote the trader's orders (rows one transaction writes share its xmin). */
+	async function transactionsOf(userId: string): Promise<number> {
 		const { rows } = await bed.db.pool.query<{ transactions: number }>(
 			`SELECT count(DISTINCT xmin::text)::int AS transactions FROM orders WHERE user_id = $1`,
-			[trader!.id]
+			[userId]
 		);
-		expect(rows[0]!.transactions).toBe(2);
+		return rows[0]!.transactions;
+	}
+
+	it('writes the orders that arrive together, across books and markets, in one transaction', async () => {
+		const markets = [await aMarket(bed.db), await aMarket(bed.db)];
+		const [trader] = await tradersWithCash(bed.db, 1);
+		const outcomes = await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				place(bed.engine, trader!, markets[i % 2]!, {
+					side: 'BUY',
+					priceCents: 10 + i,
+					quantity: 1,
+					option: Math.floor(i / 2) % 2
+				})
+			)
+		);
+		expect(outcomes.map(succeeded).every((outcome) => outcome.order.status === 'OPEN')).toBe(true);
+		expect(await transactionsOf(trader!.id)).toBe(1);
+		expect(await cashOf(bed.db, trader!.id)).toMatchObject({
+			reserved: Array.from({ length: 12 }, (_, i) => 10 + i).reduce((a, b) => a + b)
+		});
+	});
+
+	it('writes the orders that arrive while a transaction is in flight in the next one', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1);
+		const first = place(bed.engine, trader!, market, { side: 'BUY', priceCents: 10, quantity: 1 });
+		// The committer takes what arrived in this turn of the event loop; the rest queue behind it.
+		await new Promise((resolve) => setImmediate(resolve));
+		const rest = Array.from({ length: 11 }, (_, i) =>
+			place(bed.engine, trader!, market, { side: 'BUY', priceCents: 11 + i, quantity: 1 })
+		);
+		await Promise.all([first, ...rest]);
+		expect(await transactionsOf(trader!.id)).toBe(2);
+	});
+
+	it("spends a trader's cash once across the books of one transaction", async () => {
+		const markets = [await aMarket(bed.db), await aMarket(bed.db)];
+		const [trader] = await tradersWithCash(bed.db, 1, 1_000n);
+		const outcomes = (
+			await Promise.all(
+				Array.from({ length: 8 }, (_, i) =>
+					place(bed.engine, trader!, markets[i % 2]!, {
+						side: 'BUY',
+						priceCents: 50,
+						quantity: 5,
+						option: Math.floor(i / 2) % 2
+					})
+				)
+			)
+		).map(succeeded);
+		expect(await transactionsOf(trader!.id)).toBe(1);
+		expect(outcomes.map((outcome) => outcome.order.status)).toEqual([
+			'OPEN',
+			'OPEN',
+			'OPEN',
+			'OPEN',
+			'REJECTED',
+			'REJECTED',
+			'REJECTED',
+			'REJECTED'
+		]);
+		expect(await cashOf(bed.db, trader!.id)).toEqual({ available: 0, reserved: 1_000 });
 	});
 });
 

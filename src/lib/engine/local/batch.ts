@@ -1,12 +1,12 @@
-// One group-commit batch of a book: every command queued while the previous transaction was in
-// flight, matched in memory against the cached book and written with set-based statements in
-// one transaction that holds the book's advisory lock.
+// One group-commit transaction: every command queued while the previous transaction was in
+// flight, for any number of books, matched in memory against the cached books and written with
+// set-based statements in one transaction that holds the books' advisory locks.
 import type pg from 'pg';
 import type { AmendOrderInput, EngineName, PlaceOrderInput } from '$lib/shared/orders';
 import type { BookEvent, CancelReason } from '../core';
 import type { EngineErrorCode } from '../engine';
 import type { CachedBook } from './cached-book';
-import { BatchMoney, holdFor } from './money';
+import { BatchMoney, holdFor, type TraderCash } from './money';
 import {
 	fromOrderRow,
 	isResting,
@@ -17,7 +17,7 @@ import {
 	type TradeRecord
 } from './records';
 import type { IdAllocator } from './ids';
-import { writeBatch, type BookLevelChange } from './writes';
+import { writeGroup, type BatchWrite, type BookLevelChange } from './writes';
 
 export type BookCommand =
 	| { kind: 'place'; userId: string; input: PlaceOrderInput; engine: EngineName }
@@ -30,6 +30,14 @@ export type CommandResult =
 	| { ok: true; order: OrderRecord | null; affected: OrderRecord[]; duplicate: boolean }
 	| { ok: false; code: EngineErrorCode; message: string };
 
+/** One book's share of a group: its cached state and its commands, in arrival order. */
+export interface BookBatch {
+	cache: CachedBook;
+	commands: BookCommand[];
+	/** When each command arrived, as a number that grows across books: commands run in this order. */
+	arrivals: number[];
+}
+
 export interface BatchOutcome {
 	results: CommandResult[];
 	trades: TradeRecord[];
@@ -41,17 +49,26 @@ const fail = (code: EngineErrorCode, message: string): CommandResult => ({
 	message
 });
 
-interface BookRow {
+interface BookState {
+	optionId: string;
 	seq: string;
-	last_price_cents: number | null;
-	market_id: string;
+	lastPriceCents: number | null;
+	marketId: string;
 	status: 'OPEN' | 'HALTED' | 'CLOSED' | 'RESOLVED';
 }
 
-/** Opens the transaction and takes the book's advisory lock, in one round trip. */
-export function beginAndLockSql(optionId: string): string {
-	if (!/^[0-9a-f-]{36}$/i.test(optionId)) throw new Error(`Not an option id: ${optionId}`);
-	return `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('${optionId}', 7))`;
+const OPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Opens the transaction and takes the books' advisory locks, in one round trip. The locks are
+ * taken in option id order, as the market lifecycle takes them, so two transactions that lock
+ * several books never wait on each other in a cycle.
+ */
+export function beginAndLockSql(optionIds: readonly string[]): string {
+	const sorted = [...optionIds].sort();
+	for (const id of sorted) if (!OPTION_ID.test(id)) throw new Error(`Not an option id: ${id}`);
+	const locks = sorted.map((id) => `pg_advisory_xact_lock(hashtextextended('${id}', 7))`);
+	return `BEGIN; SELECT ${locks.join(', ')}`;
 }
 
 export interface BatchContext {
@@ -63,80 +80,148 @@ export interface BatchContext {
 	 */
 	namedStatements: boolean;
 	/**
-	 * Read placing traders' cash under a row lock (FOR UPDATE). Off by default: balances are
-	 * read without a lock and the database's check (available ≥ 0) catches a race, after which
-	 * the batch is run again with locks, so rows of busy traders are held only while writing.
+	 * Read placing traders' cash under a row lock (FOR NO KEY UPDATE). Off by default: balances
+	 * are read without a lock and the database's check (available ≥ 0) catches a race, after
+	 * which the group is run again with locks, so rows of busy traders are held only while
+	 * writing.
 	 */
 	lockBalances: boolean;
 }
 
-/** Runs a batch inside a transaction the caller has begun with beginAndLockSql(). */
-export async function runBatch(
+const fundedUsers = (commands: BookCommand[]) =>
+	new Set(commands.flatMap((c) => (c.kind === 'place' || c.kind === 'amend' ? [c.userId] : [])));
+
+/**
+ * Runs a group inside a transaction the caller has begun with beginAndLockSql() over the
+ * group's books. Returns one outcome per book, in the order given.
+ */
+export async function runGroup(
 	client: pg.ClientBase,
-	cache: CachedBook,
-	commands: BookCommand[],
+	books: BookBatch[],
 	now: Date,
 	context: BatchContext
-): Promise<BatchOutcome> {
-	const funded = [
-		...new Set(
-			commands.flatMap((c) => (c.kind === 'place' || c.kind === 'amend' ? [c.userId] : []))
-		)
-	];
+): Promise<BatchOutcome[]> {
+	const funded = [...fundedUsers(books.flatMap((book) => book.commands))];
 	const balances = context.lockBalances
 		? `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM (SELECT user_id, balance_cents FROM accounts WHERE user_id = ANY($2::uuid[])
 		              AND kind = 'TRADER_CASH' ORDER BY id FOR NO KEY UPDATE) locked)`
 		: `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM accounts WHERE user_id = ANY($2::uuid[]) AND kind = 'TRADER_CASH')`;
-	const { rows: bookRows } = await client.query<
-		BookRow & { balances: { userId: string; cents: string }[] | null }
-	>({
+	const { rows } = await client.query<{
+		books: BookState[] | null;
+		balances: { userId: string; cents: string }[] | null;
+	}>({
 		name: !context.namedStatements
 			? undefined
 			: context.lockBalances
-				? 'betwise_book_state_locked'
-				: 'betwise_book_state',
-		text: `SELECT b.seq::text, b.last_price_cents, o.market_id, m.status, ${balances} AS balances
-		   FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
-		  WHERE b.option_id = $1`,
-		values: [cache.optionId, funded]
+				? 'betwise_group_state_locked'
+				: 'betwise_group_state',
+		text: `SELECT (SELECT json_agg(json_build_object('optionId', b.option_id, 'seq', b.seq::text,
+		                'lastPriceCents', b.last_price_cents, 'marketId', o.market_id, 'status', m.status))
+		           FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
+		          WHERE b.option_id = ANY($1::uuid[])) AS books,
+		        ${balances} AS balances`,
+		values: [books.map((book) => book.cache.optionId), funded]
 	});
-	const bookRow = bookRows[0];
-	if (!bookRow) {
-		return {
-			results: commands.map(() => fail('UNKNOWN_OPTION', `No option ${cache.optionId}`)),
-			trades: []
-		};
+	const states = new Map((rows[0]?.books ?? []).map((state) => [state.optionId, state]));
+	const cash = new Map<string, TraderCash>();
+	for (const balance of rows[0]?.balances ?? []) {
+		cash.set(balance.userId, {
+			startAvailableCents: Number(balance.cents),
+			availableDeltaCents: 0,
+			reservedDeltaCents: 0
+		});
 	}
-	const dbSeq = Number(bookRow.seq);
-	if (cache.seq !== dbSeq) await cache.reload(client, dbSeq);
-	cache.lastPriceCents = bookRow.last_price_cents;
 
-	const batch = new Batch(cache, bookRow.market_id, bookRow.status, now);
-	for (const balance of bookRow.balances ?? [])
-		batch.money.knowAvailable(balance.userId, Number(balance.cents));
-	await batch.prepare(client, commands, context.ids);
-	const results = commands.map((command) => batch.apply(command));
-	await writeBatch(client, {
-		optionId: cache.optionId,
-		marketId: bookRow.market_id,
-		seq: batch.seq,
-		lastPriceCents: cache.lastPriceCents,
-		orders: [...batch.touched],
-		trades: batch.trades,
-		positions: [...batch.touchedPositions].flatMap((userId) => {
-			const position = cache.positions.get(userId);
-			return position ? [{ userId, ...position }] : [];
-		}),
-		money: batch.money,
-		levelChanges: batch.levelChanges,
-		now,
-		ids: context.ids,
-		namedStatements: context.namedStatements
+	for (const { cache } of books) {
+		const state = states.get(cache.optionId);
+		if (!state) continue;
+		const dbSeq = Number(state.seq);
+		if (cache.seq !== dbSeq) await cache.reload(client, dbSeq);
+		cache.lastPriceCents = state.lastPriceCents;
+	}
+	const earlier = await ordersByClientId(client, books);
+	const places = books.reduce(
+		(sum, book) => sum + book.commands.filter((c) => c.kind === 'place').length,
+		0
+	);
+	const newIds = (await context.ids.take(client, 'orders_id_seq', places)).reverse();
+
+	const batches = books.map(({ cache }) => {
+		const state = states.get(cache.optionId);
+		return state && new Batch(cache, state.marketId, state.status, now, earlier, newIds, cash);
 	});
-	cache.seq = batch.seq;
-	return { results, trades: batch.trades };
+	const results = books.map(({ commands }) => new Array<CommandResult>(commands.length));
+	// In arrival order across books, so that cash goes to the orders that came first.
+	const order = books
+		.flatMap((book, b) => book.arrivals.map((arrival, c) => ({ arrival, b, c })))
+		.sort((x, y) => x.arrival - y.arrival);
+	for (const { b, c } of order) {
+		const batch = batches[b];
+		results[b]![c] = batch
+			? batch.apply(books[b]!.commands[c]!)
+			: fail('UNKNOWN_OPTION', `No option ${books[b]!.cache.optionId}`);
+	}
+
+	const writes: BatchWrite[] = [];
+	books.forEach(({ cache }, b) => {
+		const batch = batches[b];
+		if (!batch) return;
+		writes.push({
+			optionId: cache.optionId,
+			marketId: batch.marketId,
+			seq: batch.seq,
+			lastPriceCents: cache.lastPriceCents,
+			orders: [...batch.touched],
+			trades: batch.trades,
+			positions: [...batch.touchedPositions].flatMap((userId) => {
+				const position = cache.positions.get(userId);
+				return position ? [{ userId, ...position }] : [];
+			}),
+			money: batch.money,
+			levelChanges: batch.levelChanges
+		});
+	});
+	await writeGroup(client, writes, cash, now, context);
+	books.forEach(({ cache }, b) => {
+		const batch = batches[b];
+		if (batch) cache.seq = batch.seq;
+	});
+	return results.map((bookResults, b) => ({
+		results: bookResults,
+		trades: batches[b]?.trades ?? []
+	}));
+}
+
+const clientKey = (userId: string, clientOrderId: string) => `${userId}\u0000${clientOrderId}`;
+
+/** Earlier orders with the clientOrderIds that the group's new orders carry, by user and id. */
+async function ordersByClientId(
+	client: pg.ClientBase,
+	books: BookBatch[]
+): Promise<Map<string, OrderRecord>> {
+	const found = new Map<string, OrderRecord>();
+	const withClientId = books.flatMap((book) =>
+		book.commands.flatMap((c) =>
+			c.kind === 'place' && c.input.clientOrderId !== undefined
+				? [{ userId: c.userId, clientOrderId: c.input.clientOrderId }]
+				: []
+		)
+	);
+	if (withClientId.length === 0) return found;
+	const { rows } = await client.query<OrderRow>(
+		`SELECT ${orderColumns} FROM orders
+		  WHERE (user_id, client_order_id) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+		[withClientId.map((c) => c.userId), withClientId.map((c) => c.clientOrderId)]
+	);
+	for (const row of rows) {
+		// The cached record when its book is in the group: it is the one the batch changes.
+		const cache = books.find((book) => book.cache.optionId === row.option_id)?.cache;
+		const order = cache?.orders.get(row.id) ?? fromOrderRow(row);
+		found.set(clientKey(order.userId, order.clientOrderId), order);
+	}
+	return found;
 }
 
 class Batch {
@@ -146,40 +231,23 @@ class Batch {
 	readonly trades: TradeRecord[] = [];
 	readonly levelChanges: BookLevelChange[] = [];
 	seq: number;
-	private newIds: string[] = [];
-	private readonly existingByClientId = new Map<string, OrderRecord>();
 	/** Orders placed in this batch that are not resting (filled, cancelled, rejected). */
 	private readonly batchOrders = new Map<string, OrderRecord>();
 	private readonly events: BookEvent[] = [];
 
 	constructor(
 		private readonly cache: CachedBook,
-		private readonly marketId: string,
-		private readonly marketStatus: BookRow['status'],
-		private readonly now: Date
+		readonly marketId: string,
+		private readonly marketStatus: BookState['status'],
+		private readonly now: Date,
+		/** Orders by user and clientOrderId, shared by the group's books: earlier ones and new ones. */
+		private readonly byClientId: Map<string, OrderRecord>,
+		/** Fresh order ids for the group's new orders, taken from the end. */
+		private readonly newIds: string[],
+		cash: Map<string, TraderCash>
 	) {
-		this.money = new BatchMoney(cache.positions);
+		this.money = new BatchMoney(cache.positions, cash);
 		this.seq = cache.seq;
-	}
-
-	/** Reads earlier orders with the same clientOrderIds, and takes ids for the new orders. */
-	async prepare(client: pg.ClientBase, commands: BookCommand[], ids: IdAllocator): Promise<void> {
-		const places = commands.filter(
-			(c): c is Extract<BookCommand, { kind: 'place' }> => c.kind === 'place'
-		);
-		const withClientId = places.filter((c) => c.input.clientOrderId !== undefined);
-		if (withClientId.length > 0) {
-			const { rows } = await client.query<OrderRow>(
-				`SELECT ${orderColumns} FROM orders
-				  WHERE (user_id, client_order_id) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
-				[withClientId.map((c) => c.userId), withClientId.map((c) => c.input.clientOrderId)]
-			);
-			for (const row of rows) {
-				const order = this.cache.orders.get(row.id) ?? fromOrderRow(row);
-				this.existingByClientId.set(`${order.userId}\u0000${order.clientOrderId}`, order);
-			}
-		}
-		this.newIds = (await ids.take(client, 'orders_id_seq', places.length)).reverse();
 	}
 
 	apply(command: BookCommand): CommandResult {
@@ -204,8 +272,8 @@ class Batch {
 				`Option ${input.optionId} is not an option of market ${input.marketId}`
 			);
 		}
-		const key = input.clientOrderId === undefined ? null : `${userId}\u0000${input.clientOrderId}`;
-		const earlier = key === null ? undefined : this.existingByClientId.get(key);
+		const key = input.clientOrderId === undefined ? null : clientKey(userId, input.clientOrderId);
+		const earlier = key === null ? undefined : this.byClientId.get(key);
 		if (earlier) {
 			// The stored order may have been amended since, so this compares what an amend keeps.
 			const samePrice = input.type === 'MARKET' || earlier.priceCents === input.priceCents;
@@ -229,7 +297,7 @@ class Batch {
 
 		const id = this.newIds.pop();
 		if (id === undefined)
-			throw new Error('Order ids ran out: prepare() counted the places wrongly');
+			throw new Error('Order ids ran out: the group counted its places wrongly');
 		const isMarket = input.type === 'MARKET';
 		const priceCents = isMarket ? (input.side === 'BUY' ? 99 : 1) : input.priceCents!;
 		const order: OrderRecord = {
@@ -258,7 +326,7 @@ class Batch {
 		};
 		this.touched.add(order);
 		this.batchOrders.set(id, order);
-		if (key !== null) this.existingByClientId.set(key, order);
+		if (key !== null) this.byClientId.set(key, order);
 
 		if (this.marketStatus !== 'OPEN') return this.reject(order, 'MARKET_NOT_OPEN');
 		const hold = holdFor(order.side, priceCents, order.quantity, this.money.position(userId));

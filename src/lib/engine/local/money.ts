@@ -94,9 +94,15 @@ export class BatchMoney {
 	collateralDeltaCents = 0;
 	private journals = 0;
 
-	readonly cash = new Map<string, TraderCash>();
-
-	constructor(private readonly positions: Map<string, PositionState>) {}
+	/**
+	 * @param positions the book's positions, changed in place.
+	 * @param cash the traders' cash, shared by the books of one transaction, so that each book
+	 * sees what the others have spent.
+	 */
+	constructor(
+		private readonly positions: Map<string, PositionState>,
+		readonly cash = new Map<string, TraderCash>()
+	) {}
 
 	/** Records a trader's available cash as read (under a row lock) at the start of the batch. */
 	knowAvailable(userId: string, availableCents: number): void {

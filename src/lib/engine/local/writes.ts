@@ -1,9 +1,10 @@
-// Writes one batch in a single statement: orders (inserted and updated), trades, positions,
-// account balances, ledger journals, the book's seq and the event outbox, then NOTIFY with
-// the last event id. Set-based (unnest), so a batch of hundreds of orders is one round trip.
+// Writes one group's books in a single statement: orders (inserted and updated), trades,
+// positions, account balances, ledger journals, each book's seq and the event outbox, then
+// NOTIFY with the last event id. Set-based (unnest), so a group of hundreds of orders across
+// many books is one round trip.
 import type pg from 'pg';
 import type { IdAllocator } from './ids';
-import type { BatchMoney, PositionState } from './money';
+import type { BatchMoney, PositionState, TraderCash } from './money';
 import { toOrderView, type OrderRecord, type TradeRecord } from './records';
 
 export const EVENTS_CHANNEL = 'betwise_events';
@@ -16,6 +17,7 @@ export interface BookLevelChange {
 	orders: number;
 }
 
+/** What one book's batch writes. */
 export interface BatchWrite {
 	optionId: string;
 	marketId: string;
@@ -26,9 +28,6 @@ export interface BatchWrite {
 	positions: (PositionState & { userId: string })[];
 	money: BatchMoney;
 	levelChanges: BookLevelChange[];
-	now: Date;
-	ids: IdAllocator;
-	namedStatements: boolean;
 }
 
 const statement = `
@@ -37,7 +36,7 @@ new_orders AS (
 	INSERT INTO orders (id, user_id, market_id, option_id, client_order_id, side, type, time_in_force,
 		post_only, price_cents, quantity, filled_quantity, status, reject_reason, expires_at, reserved_cents,
 		covered_quantity, priority, engine, created_at, updated_at)
-	SELECT u.*, ($20::timestamptz[])[1], ($20::timestamptz[])[1]
+	SELECT u.*, $20::timestamptz, $20::timestamptz
 	FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::"Side"[],
 		$7::"OrderType"[], $8::"TimeInForce"[], $9::boolean[], $10::int[], $11::int[], $12::int[],
 		$13::"OrderStatus"[], $14::text[], $15::timestamptz[], $16::bigint[], $17::int[], $18::bigint[],
@@ -57,19 +56,16 @@ changed_orders AS (
 new_trades AS (
 	INSERT INTO trades (id, market_id, option_id, price_cents, quantity, maker_order_id, taker_order_id,
 		buyer_id, seller_id, taker_side, book_seq, engine, created_at)
-	SELECT t.id, $30::uuid, $31::uuid, t.price, t.quantity, t.maker, t.taker, t.buyer, t.seller, t.side,
-		t.seq, t.engine, $20[1]
-	FROM unnest($32::bigint[], $33::int[], $34::int[], $35::bigint[], $36::bigint[], $37::uuid[],
-		$38::uuid[], $39::"Side"[], $40::bigint[], $41::"EngineKind"[])
-		AS t(id, price, quantity, maker, taker, buyer, seller, side, seq, engine)
+	SELECT t.*, $20::timestamptz
+	FROM unnest($30::bigint[], $31::uuid[], $32::uuid[], $33::int[], $34::int[], $35::bigint[],
+		$36::bigint[], $37::uuid[], $38::uuid[], $39::"Side"[], $40::bigint[], $41::"EngineKind"[]) AS t
 	RETURNING 1
 ),
 new_positions AS (
 	INSERT INTO positions (user_id, option_id, quantity, cost_basis_cents, realized_pnl_cents,
 		locked_quantity, updated_at)
-	SELECT p.user_id, $31::uuid, p.quantity, p.cost, p.realized, p.locked, $20[1]
-	FROM unnest($42::uuid[], $43::int[], $44::bigint[], $45::bigint[], $46::int[])
-		AS p(user_id, quantity, cost, realized, locked)
+	SELECT p.*, $20::timestamptz
+	FROM unnest($42::uuid[], $43::uuid[], $44::int[], $45::bigint[], $46::bigint[], $47::int[]) AS p
 	ON CONFLICT (user_id, option_id) DO UPDATE SET quantity = EXCLUDED.quantity,
 		cost_basis_cents = EXCLUDED.cost_basis_cents, realized_pnl_cents = EXCLUDED.realized_pnl_cents,
 		locked_quantity = EXCLUDED.locked_quantity, updated_at = EXCLUDED.updated_at
@@ -77,26 +73,27 @@ new_positions AS (
 ),
 trader_ledger AS (
 	INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, trade_id, market_id, created_at)
-	SELECT e.journal, a.id, e.kind, e.amount, e.order_id, e.trade_id, $30::uuid, $20[1]
-	FROM unnest($47::bigint[], $48::uuid[], $49::"AccountKind"[], $50::"LedgerKind"[], $51::bigint[],
-		$52::bigint[], $53::bigint[]) AS e(journal, user_id, account_kind, kind, amount, order_id, trade_id)
+	SELECT e.journal, a.id, e.kind, e.amount, e.order_id, e.trade_id, e.market_id, $20::timestamptz
+	FROM unnest($48::bigint[], $49::uuid[], $50::"AccountKind"[], $51::"LedgerKind"[], $52::bigint[],
+		$53::bigint[], $54::bigint[], $55::uuid[])
+		AS e(journal, user_id, account_kind, kind, amount, order_id, trade_id, market_id)
 	JOIN accounts a ON a.user_id = e.user_id AND a.kind = e.account_kind
 	RETURNING 1
 ),
 exchange_ledger AS (
 	INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, trade_id, market_id, created_at)
-	SELECT e.journal, (SELECT id FROM accounts WHERE option_id = $31::uuid),
-		e.kind, e.amount, e.order_id, e.trade_id, $30::uuid, $20[1]
-	FROM unnest($54::bigint[], $55::"LedgerKind"[], $56::bigint[], $57::bigint[], $58::bigint[])
-		AS e(journal, kind, amount, order_id, trade_id)
+	SELECT e.journal, (SELECT id FROM accounts WHERE option_id = e.option_id), e.kind, e.amount,
+		e.order_id, e.trade_id, e.market_id, $20::timestamptz
+	FROM unnest($56::bigint[], $57::"LedgerKind"[], $58::bigint[], $59::bigint[], $60::bigint[],
+		$61::uuid[], $62::uuid[]) AS e(journal, kind, amount, order_id, trade_id, option_id, market_id)
 	RETURNING 1
 ),
 deltas AS (
 	SELECT a.id, d.delta
-	FROM unnest($59::uuid[], $60::"AccountKind"[], $61::bigint[]) AS d(user_id, kind, delta)
+	FROM unnest($63::uuid[], $64::"AccountKind"[], $65::bigint[]) AS d(user_id, kind, delta)
 	JOIN accounts a ON a.user_id = d.user_id AND a.kind = d.kind
 ),
--- Locks the traders' rows in id order first, so two batches never wait on each other in a cycle.
+-- Locks the traders' rows in id order first, so two groups never wait on each other in a cycle.
 locked_accounts AS (
 	SELECT id FROM accounts WHERE id IN (SELECT id FROM deltas) ORDER BY id FOR NO KEY UPDATE
 ),
@@ -106,20 +103,22 @@ trader_balances AS (
 	RETURNING 1
 ),
 collateral AS (
-	UPDATE accounts SET balance_cents = balance_cents + $62::bigint
-	WHERE option_id = $31::uuid AND $62::bigint <> 0
+	UPDATE accounts a SET balance_cents = a.balance_cents + c.delta
+	FROM unnest($66::uuid[], $67::bigint[]) AS c(option_id, delta)
+	WHERE a.option_id = c.option_id
 	RETURNING 1
 ),
 book AS (
-	UPDATE books SET seq = $63::bigint, last_price_cents = $64::int, updated_at = $20[1]
-	WHERE option_id = $31::uuid
+	UPDATE books b SET seq = v.seq, last_price_cents = v.last_price, updated_at = $20::timestamptz
+	FROM unnest($68::uuid[], $69::bigint[], $70::int[]) AS v(option_id, seq, last_price)
+	WHERE b.option_id = v.option_id
 	RETURNING 1
 ),
 new_events AS (
 	INSERT INTO events (topic, kind, option_id, market_id, user_id, book_seq, payload, created_at)
-	SELECT e.topic, e.kind, $31::uuid, $30::uuid, e.user_id, e.seq, e.payload, $20[1]
-	FROM unnest($65::text[], $66::text[], $67::uuid[], $68::bigint[], $69::jsonb[])
-		AS e(topic, kind, user_id, seq, payload)
+	SELECT e.*, $20::timestamptz
+	FROM unnest($71::text[], $72::text[], $73::uuid[], $74::uuid[], $75::uuid[], $76::bigint[],
+		$77::jsonb[]) AS e
 	RETURNING id
 )
 SELECT (SELECT count(*) FROM new_orders) AS inserted_orders,
@@ -130,109 +129,219 @@ SELECT (SELECT count(*) FROM new_orders) AS inserted_orders,
 	(SELECT count(*) FROM new_trades) + (SELECT count(*) FROM new_positions) + (SELECT count(*) FROM collateral) AS other,
 	(SELECT pg_notify('${EVENTS_CHANNEL}', max(id)::text) FROM new_events) AS notified`;
 
-export async function writeBatch(client: pg.ClientBase, batch: BatchWrite): Promise<void> {
-	const { money, trades } = batch;
-	const [tradeIds, journalIds] = await Promise.all([
-		batch.ids.take(client, 'trades_id_seq', trades.length),
-		batch.ids.take(client, 'ledger_journal_seq', money.journalCount)
-	]);
-	trades.forEach((trade, index) => (trade.id = tradeIds[index]));
+/** Columns of rows, built one row at a time: `columns.add(a, b, c)` appends to each. */
+class Columns<T extends unknown[]> {
+	readonly lists: { [K in keyof T]: T[K][] };
 
-	const inserted = batch.orders.filter((order) => order.isNew);
-	const updated = batch.orders.filter((order) => !order.isNew);
-	const traderPostings = money.postings.filter((posting) => posting.userId !== null);
-	const exchangePostings = money.postings.filter((posting) => posting.userId === null);
-	// Sorted, so two batches touching the same traders lock their rows in the same order.
-	const deltas = [...money.cash.entries()]
+	constructor(width: T['length']) {
+		this.lists = Array.from({ length: width }, () => []) as { [K in keyof T]: T[K][] };
+	}
+
+	add(...row: T): void {
+		row.forEach((value, index) => (this.lists[index] as unknown[]).push(value));
+	}
+}
+
+export async function writeGroup(
+	client: pg.ClientBase,
+	books: BatchWrite[],
+	cash: Map<string, TraderCash>,
+	now: Date,
+	{ ids, namedStatements }: { ids: IdAllocator; namedStatements: boolean }
+): Promise<void> {
+	const tradeCount = books.reduce((sum, book) => sum + book.trades.length, 0);
+	const journalCount = books.reduce((sum, book) => sum + book.money.journalCount, 0);
+	const [tradeIds, journalIds] = await Promise.all([
+		ids.take(client, 'trades_id_seq', tradeCount),
+		ids.take(client, 'ledger_journal_seq', journalCount)
+	]);
+
+	const inserted = new Columns<
+		[
+			string,
+			string,
+			string,
+			string,
+			string,
+			string,
+			string,
+			string,
+			boolean,
+			number,
+			number,
+			number,
+			string,
+			string | null,
+			Date | null,
+			number,
+			number,
+			number,
+			string
+		]
+	>(19);
+	const updated = new Columns<
+		[string, number, number, number, string, number, number, number, Date]
+	>(9);
+	const trades = new Columns<
+		[string, string, string, number, number, string, string, string, string, string, number, string]
+	>(12);
+	const positions = new Columns<[string, string, number, number, number, number]>(6);
+	const traderPostings = new Columns<
+		[string, string, string, string, number, string | null, string | null, string]
+	>(8);
+	const exchangePostings = new Columns<
+		[string, string, number, string | null, string | null, string, string]
+	>(7);
+	const collateral = new Columns<[string, number]>(2);
+	const bookRows = new Columns<[string, number, number | null]>(3);
+	const events = new Columns<
+		[string, string, string, string, string | null, number | null, string]
+	>(7);
+
+	let tradeOffset = 0;
+	let journalOffset = 0;
+	for (const book of books) {
+		const { money } = book;
+		book.trades.forEach((trade, index) => (trade.id = tradeIds[tradeOffset + index]));
+		for (const o of book.orders) {
+			if (o.isNew) {
+				inserted.add(
+					o.id,
+					o.userId,
+					o.marketId,
+					o.optionId,
+					o.clientOrderId,
+					o.side,
+					o.type,
+					o.timeInForce,
+					o.postOnly,
+					o.priceCents,
+					o.quantity,
+					o.filledQuantity,
+					o.status,
+					o.rejectReason,
+					o.expiresAt,
+					o.reservedCents,
+					o.coveredQuantity,
+					o.priority,
+					o.engine
+				);
+			} else {
+				updated.add(
+					o.id,
+					o.priceCents,
+					o.quantity,
+					o.filledQuantity,
+					o.status,
+					o.reservedCents,
+					o.coveredQuantity,
+					o.priority,
+					o.updatedAt
+				);
+			}
+		}
+		for (const t of book.trades) {
+			trades.add(
+				t.id!,
+				t.marketId,
+				t.optionId,
+				t.priceCents,
+				t.quantity,
+				t.makerOrderId,
+				t.takerOrderId,
+				t.buyerId,
+				t.sellerId,
+				t.takerSide,
+				t.bookSeq,
+				t.engine
+			);
+		}
+		for (const p of book.positions) {
+			positions.add(
+				p.userId,
+				book.optionId,
+				p.quantity,
+				p.costBasisCents,
+				p.realizedPnlCents,
+				p.lockedQuantity
+			);
+		}
+		const tradeIdOf = (index: number | null) =>
+			index === null ? null : tradeIds[tradeOffset + index]!;
+		for (const p of money.postings) {
+			const journal = journalIds[journalOffset + p.journal]!;
+			if (p.userId !== null) {
+				traderPostings.add(
+					journal,
+					p.userId,
+					p.accountKind,
+					p.kind,
+					p.amountCents,
+					p.orderId,
+					tradeIdOf(p.tradeIndex),
+					book.marketId
+				);
+			} else {
+				exchangePostings.add(
+					journal,
+					p.kind,
+					p.amountCents,
+					p.orderId,
+					tradeIdOf(p.tradeIndex),
+					book.optionId,
+					book.marketId
+				);
+			}
+		}
+		if (money.collateralDeltaCents !== 0) collateral.add(book.optionId, money.collateralDeltaCents);
+		bookRows.add(book.optionId, book.seq, book.lastPriceCents);
+		for (const e of outboxEvents(book)) {
+			events.add(
+				e.topic,
+				e.kind,
+				book.optionId,
+				book.marketId,
+				e.userId,
+				e.seq,
+				JSON.stringify(e.payload)
+			);
+		}
+		tradeOffset += book.trades.length;
+		journalOffset += money.journalCount;
+	}
+	// Sorted, so two transactions touching the same traders lock their rows in the same order.
+	const deltas = [...cash.entries()]
 		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-		.flatMap(([userId, cash]) => [
-			...(cash.availableDeltaCents !== 0
-				? [{ userId, kind: 'TRADER_CASH', delta: cash.availableDeltaCents }]
+		.flatMap(([userId, trader]) => [
+			...(trader.availableDeltaCents !== 0
+				? [{ userId, kind: 'TRADER_CASH', delta: trader.availableDeltaCents }]
 				: []),
-			...(cash.reservedDeltaCents !== 0
-				? [{ userId, kind: 'TRADER_RESERVED', delta: cash.reservedDeltaCents }]
+			...(trader.reservedDeltaCents !== 0
+				? [{ userId, kind: 'TRADER_RESERVED', delta: trader.reservedDeltaCents }]
 				: [])
 		]);
-	const events = outboxEvents(batch);
-	const tradeIdOf = (index: number | null) => (index === null ? null : tradeIds[index]!);
 
 	// Named, so each connection parses and plans this large statement once.
 	await client.query({
-		name: batch.namedStatements ? 'betwise_write_batch' : undefined,
+		name: namedStatements ? 'betwise_write_group' : undefined,
 		text: statement,
 		values: [
-			inserted.map((o) => o.id),
-			inserted.map((o) => o.userId),
-			inserted.map((o) => o.marketId),
-			inserted.map((o) => o.optionId),
-			inserted.map((o) => o.clientOrderId),
-			inserted.map((o) => o.side),
-			inserted.map((o) => o.type),
-			inserted.map((o) => o.timeInForce),
-			inserted.map((o) => o.postOnly),
-			inserted.map((o) => o.priceCents),
-			inserted.map((o) => o.quantity),
-			inserted.map((o) => o.filledQuantity),
-			inserted.map((o) => o.status),
-			inserted.map((o) => o.rejectReason),
-			inserted.map((o) => o.expiresAt),
-			inserted.map((o) => o.reservedCents),
-			inserted.map((o) => o.coveredQuantity),
-			inserted.map((o) => o.priority),
-			inserted.map((o) => o.engine),
-			[batch.now],
-			updated.map((o) => o.id),
-			updated.map((o) => o.priceCents),
-			updated.map((o) => o.quantity),
-			updated.map((o) => o.filledQuantity),
-			updated.map((o) => o.status),
-			updated.map((o) => o.reservedCents),
-			updated.map((o) => o.coveredQuantity),
-			updated.map((o) => o.priority),
-			updated.map((o) => o.updatedAt),
-			batch.marketId,
-			batch.optionId,
-			trades.map((t) => t.id),
-			trades.map((t) => t.priceCents),
-			trades.map((t) => t.quantity),
-			trades.map((t) => t.makerOrderId),
-			trades.map((t) => t.takerOrderId),
-			trades.map((t) => t.buyerId),
-			trades.map((t) => t.sellerId),
-			trades.map((t) => t.takerSide),
-			trades.map((t) => t.bookSeq),
-			trades.map((t) => t.engine),
-			batch.positions.map((p) => p.userId),
-			batch.positions.map((p) => p.quantity),
-			batch.positions.map((p) => p.costBasisCents),
-			batch.positions.map((p) => p.realizedPnlCents),
-			batch.positions.map((p) => p.lockedQuantity),
-			traderPostings.map((p) => journalIds[p.journal]),
-			traderPostings.map((p) => p.userId),
-			traderPostings.map((p) => p.accountKind),
-			traderPostings.map((p) => p.kind),
-			traderPostings.map((p) => p.amountCents),
-			traderPostings.map((p) => p.orderId),
-			traderPostings.map((p) => tradeIdOf(p.tradeIndex)),
-			exchangePostings.map((p) => journalIds[p.journal]),
-			exchangePostings.map((p) => p.kind),
-			exchangePostings.map((p) => p.amountCents),
-			exchangePostings.map((p) => p.orderId),
-			exchangePostings.map((p) => tradeIdOf(p.tradeIndex)),
+			...inserted.lists,
+			now,
+			...updated.lists,
+			...trades.lists,
+			...positions.lists,
+			...traderPostings.lists,
+			...exchangePostings.lists,
 			deltas.map((d) => d.userId),
 			deltas.map((d) => d.kind),
 			deltas.map((d) => d.delta),
-			money.collateralDeltaCents,
-			batch.seq,
-			batch.lastPriceCents,
-			events.map((e) => e.topic),
-			events.map((e) => e.kind),
-			events.map((e) => e.userId),
-			events.map((e) => e.seq),
-			events.map((e) => JSON.stringify(e.payload))
+			...collateral.lists,
+			...bookRows.lists,
+			...events.lists
 		]
 	});
-	for (const order of inserted) order.isNew = false;
+	for (const book of books) for (const order of book.orders) order.isNew = false;
 }
 
 interface OutboxEvent {
