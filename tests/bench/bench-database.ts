@@ -64,12 +64,46 @@ export async function createBenchDatabase(
 			traders.push(rows[0]!.id);
 		}
 		await client.query('COMMIT');
+		await addOrderHistory(client, books.slice(0, bookCount), traders);
 		client.release();
 		return { db, books: books.slice(0, bookCount), traders, close };
 	} catch (error) {
 		await close();
 		throw error;
 	}
+}
+
+/** Orders in the history of a running exchange (finished, holding nothing) for each run to find. */
+const HISTORY_ORDERS = Number(process.env.BENCH_HISTORY_ORDERS ?? 100_000);
+
+/**
+ * Gives the database the order history and the planner statistics of an exchange that has been
+ * running: a fresh, never analysed table makes Postgres plan the batch writes for a few hundred
+ * rows, and those plans stay cached on each connection while the table grows under the run.
+ */
+async function addOrderHistory(
+	client: pg.PoolClient,
+	books: BenchDatabase['books'],
+	traders: string[]
+): Promise<void> {
+	await client.query(
+		`INSERT INTO orders (user_id, market_id, option_id, client_order_id, side, type, time_in_force,
+		        price_cents, quantity, status, engine, created_at, updated_at)
+		 SELECT ($1::uuid[])[1 + i % cardinality($1::uuid[])],
+		        ($2::uuid[])[1 + i % cardinality($2::uuid[])],
+		        ($3::uuid[])[1 + i % cardinality($3::uuid[])],
+		        'history-' || i, CASE WHEN i % 2 = 0 THEN 'BUY' ELSE 'SELL' END::"Side", 'LIMIT', 'GTC',
+		        1 + i % 99, 1 + i % 10, 'CANCELLED', 'local',
+		        now() - interval '1 day', now() - interval '1 day'
+		   FROM generate_series(1, $4::int) i`,
+		[
+			traders,
+			books.map((book) => book.marketId),
+			books.map((book) => book.optionId),
+			HISTORY_ORDERS
+		]
+	);
+	await client.query('ANALYZE');
 }
 
 /** The same limit orders for the same seed: prices 40–60¢ on both sides, 1–10 shares. */

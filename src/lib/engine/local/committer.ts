@@ -96,9 +96,11 @@ export class GroupCommitter {
 	}
 
 	private async run(): Promise<void> {
-		// Waits out the current turn of the event loop: what arrives in it joins this group.
-		await new Promise((resolve) => setImmediate(resolve));
-		for (let group = this.take(); group.length > 0; group = this.take()) {
+		for (;;) {
+			// Waits out the current turn of the event loop: what arrives in it joins this group.
+			await new Promise((resolve) => setImmediate(resolve));
+			const group = this.take();
+			if (group.length === 0) return;
 			try {
 				await this.settle(group);
 			} finally {
