@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants } from '../../../src/lib/server/db/invariants';
 import type { BookUpdate } from '../../../src/lib/server/trpc/routers/books/on-update.handler';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
+import { fanoutStats } from '../../../src/lib/server/ws/fanout';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
@@ -200,12 +201,14 @@ describe('books.onUpdate', () => {
 		}
 	});
 
-	it('leaves no hub listener or timer behind after 10,000 subscribe and unsubscribe cycles', async () => {
+	it('leaves no hub listener, native subscriber or timer behind after 10,000 subscribe and unsubscribe cycles', async () => {
 		const market = await aMarket(db);
 		const optionId = market.optionIds[0]!;
 		const topics = [`book:${optionId}`, `trades:${optionId}`];
 		const timersBefore = activeTimers();
 		const client = aClient();
+		/** Trade subscriptions the native fan-out path held when the client saw them start. */
+		let nativeTradeStarts = 0;
 		// One cycle: subscribe, wait until the server has started it (the book's snapshot, or the
 		// trade stream's start), unsubscribe.
 		const cycle = (i: number) =>
@@ -226,6 +229,8 @@ describe('books.onUpdate', () => {
 						{ optionId },
 						{
 							onStarted: () => {
+								// The server joins the native channel as it sends `started`.
+								if (fanoutStats(services.events).subscribers > 0) nativeTradeStarts++;
 								subscription.unsubscribe();
 								resolve();
 							},
@@ -245,9 +250,11 @@ describe('books.onUpdate', () => {
 		} finally {
 			await client.close();
 		}
+		expect(nativeTradeStarts).toBe(CYCLES / 2);
 		for (const topic of topics) {
 			await expect.poll(() => services.events.listenerCount(topic)).toBe(0);
 		}
+		await expect.poll(() => fanoutStats(services.events)).toEqual({ channels: 0, subscribers: 0 });
 		// Read directly (expect.poll runs timers of its own). A few timers come and go with the
 		// hub's poll and the pools' idle clients; a leak per cycle would leave thousands.
 		expect(activeTimers()).toBeLessThan(timersBefore + 10);

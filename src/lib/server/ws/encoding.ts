@@ -82,7 +82,7 @@ const PLACEHOLDER = '\u0000shared\u0000';
  * tRPC's JSON encoder, except that a response holding a shared, already serialised payload
  * splices in that payload's JSON text instead of stringifying it again.
  */
-export const sharingEncoder: Encoder = {
+export const sharingEncoder = {
 	encode(message: unknown): string {
 		const data = (message as { result?: { data?: unknown } } | null)?.result?.data;
 		if (data === null || typeof data !== 'object' || !holdsShared.has(data)) {
@@ -105,4 +105,4 @@ export const sharingEncoder: Encoder = {
 		if (typeof data !== 'string') throw new Error('expected a text frame of JSON');
 		return JSON.parse(data);
 	}
-};
+} satisfies Encoder;

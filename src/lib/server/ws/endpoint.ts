@@ -1,14 +1,17 @@
 // The WebSocket side of the API: tRPC over `ws` on /trpc, for the dev server and production
 // alike. Upgrades from a foreign Origin are refused before a socket exists; keep-alive pings
 // find dead peers; sockets are kept per session so that logout and revocation can close them.
+// tRPC's message handler runs with the frame it handles as its async context (frame.ts): that is
+// how the native fan-out path (fanout.ts) learns the socket and id of a subscription call.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AnyRouter, inferRouterContext } from '@trpc/server';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { transformTRPCResponse, type AnyRouter, type inferRouterContext } from '@trpc/server';
+import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { hashToken, SESSION_COOKIE } from '../auth/sessions';
 import { sharingEncoder } from './encoding';
+import { withIncomingFrame, type FrameCodec } from './frame';
 import { isTrpcWebSocketPath } from './path';
 
 export interface WebSocketEndpointOptions<TRouter extends AnyRouter> {
@@ -100,20 +103,38 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 	const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
 	let slowConsumersDropped = 0;
 
-	// Registered before tRPC's handler, so the bound is in place before its first send.
-	wss.on('connection', (socket, req) => {
-		wrapSend(socket, maxBufferedBytes, () => {
-			slowConsumersDropped++;
-			options.onSlowConsumer?.(req);
-		});
-	});
-
-	applyWSSHandler({
+	const serveTrpc = getWSConnectionHandler({
 		wss,
 		router: options.router,
 		createContext: ({ req }) => options.createContext(req),
 		experimental_encoder: sharingEncoder,
 		keepAlive: { enabled: true, ...keepAlive }
+	});
+	const config = options.router._def._config;
+	const codec: FrameCodec = {
+		encodeResponse: (message) => sharingEncoder.encode(transformTRPCResponse(config, message)),
+		decode: (text) => sharingEncoder.decode(text)
+	};
+
+	wss.on('connection', (socket, req) => {
+		// Before tRPC's handler, so the bound is in place before its first send.
+		wrapSend(socket, maxBufferedBytes, () => {
+			slowConsumersDropped++;
+			options.onSlowConsumer?.(req);
+		});
+		const before = new Set(socket.listeners('message'));
+		serveTrpc(socket, req);
+		// tRPC's message listeners (its handler, its keep-alive), each run inside the frame.
+		for (const listener of socket.listeners('message')) {
+			if (before.has(listener)) continue;
+			const handle = listener as (data: RawData, isBinary: boolean) => void;
+			socket.off('message', handle);
+			socket.on('message', (data, isBinary) =>
+				withIncomingFrame({ socket, data, isBinary, codec }, () =>
+					handle.call(socket, data, isBinary)
+				)
+			);
+		}
 	});
 
 	wss.on('connection', (socket, req) => {

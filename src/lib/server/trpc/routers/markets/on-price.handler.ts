@@ -1,7 +1,8 @@
 // Last-trade prices of every option of a market as trades happen, for lists and market pages.
-import { tracked } from '@trpc/server';
+// Fanned out natively over the app's WebSocket (see ws/fanout.ts).
 import { z } from 'zod';
-import { replayAfter, streamTopic } from '$lib/server/events';
+import { replayAfter, type HubEvent } from '$lib/server/events';
+import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
 
@@ -20,29 +21,32 @@ export interface PriceUpdate {
 	quantity: number;
 }
 
-export async function* onPrice({
+function priceOf(event: HubEvent): PriceUpdate | undefined {
+	if (event.optionId === null) return undefined;
+	const trade = event.payload as { priceCents: number; quantity: number };
+	return { optionId: event.optionId, priceCents: trade.priceCents, quantity: trade.quantity };
+}
+
+export function onPrice({
 	ctx,
 	input,
-	signal
-}: {
-	ctx: Context;
-	input: z.infer<typeof onPriceInput>;
-	signal?: AbortSignal;
-}) {
-	const options = await ctx.prisma.marketOption.findMany({
-		where: { marketId: input.marketId },
-		select: { id: true }
+	...call
+}: FanoutCall & { ctx: Context; input: z.infer<typeof onPriceInput> }) {
+	// A loader: it runs when the subscription is first read, after `started`, so an unknown
+	// market is the subscription's error as before.
+	return fanOutTracked(call, async () => {
+		const options = await ctx.prisma.marketOption.findMany({
+			where: { marketId: input.marketId },
+			select: { id: true }
+		});
+		if (options.length === 0) throw domainError('MARKET_NOT_FOUND', 'No such market');
+		const topics = options.map((option) => `trades:${option.id}`);
+		return {
+			hub: ctx.events,
+			kind: 'price',
+			topics,
+			payloadOf: priceOf,
+			replay: replayAfter(ctx.db.pool, topics, input.lastEventId, MAX_PRICE_REPLAY)
+		};
 	});
-	if (options.length === 0) throw domainError('MARKET_NOT_FOUND', 'No such market');
-	const topics = options.map((option) => `trades:${option.id}`);
-	const replay = replayAfter(ctx.db.pool, topics, input.lastEventId, MAX_PRICE_REPLAY);
-	for await (const item of streamTopic(ctx.events, topics, { signal, replay })) {
-		if (item.type !== 'event' || item.event.optionId === null) continue;
-		const trade = item.event.payload as { priceCents: number; quantity: number };
-		yield tracked(item.event.id, {
-			optionId: item.event.optionId,
-			priceCents: trade.priceCents,
-			quantity: trade.quantity
-		} satisfies PriceUpdate);
-	}
 }

@@ -1,7 +1,8 @@
 // Every trade of one option as it happens (not conflated), tracked by its outbox event id.
-import { tracked } from '@trpc/server';
+// Fanned out natively over the app's WebSocket (see ws/fanout.ts).
 import { z } from 'zod';
-import { replayAfter, streamTopic } from '$lib/server/events';
+import { replayAfter } from '$lib/server/events';
+import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 
 export const onTradeInput = z.strictObject({
@@ -20,18 +21,17 @@ export interface TradeUpdate {
 	takerSide: 'BUY' | 'SELL';
 }
 
-export async function* onTrade({
+export function onTrade({
 	ctx,
 	input,
-	signal
-}: {
-	ctx: Context;
-	input: z.infer<typeof onTradeInput>;
-	signal?: AbortSignal;
-}) {
+	...call
+}: FanoutCall & { ctx: Context; input: z.infer<typeof onTradeInput> }) {
 	const topic = `trades:${input.optionId}`;
-	const replay = replayAfter(ctx.db.pool, [topic], input.lastEventId, MAX_TRADE_REPLAY);
-	for await (const item of streamTopic(ctx.events, topic, { signal, replay })) {
-		if (item.type === 'event') yield tracked(item.event.id, item.event.payload as TradeUpdate);
-	}
+	return fanOutTracked(call, {
+		hub: ctx.events,
+		kind: 'trade',
+		topics: [topic],
+		payloadOf: (event) => event.payload as TradeUpdate,
+		replay: replayAfter(ctx.db.pool, [topic], input.lastEventId, MAX_TRADE_REPLAY)
+	});
 }

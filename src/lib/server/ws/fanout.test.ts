@@ -1,0 +1,360 @@
+// The native fan-out path on real sockets, fed by a hub the test drives by hand: what a client
+// receives is byte for byte what tRPC's own adapter sends, one frame is built per event for each
+// subscription id, a replay after reconnect holds live events back and sends none twice, stop and
+// close free the subscriber, and a subscriber that stops reading is dropped.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { initTRPC } from '@trpc/server';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import type { EventHub, HubEvent } from '../events';
+import { sharingEncoder, sharingTransformer } from './encoding';
+import { attachWebSocketServer, type WebSocketEndpoint } from './endpoint';
+import { fanOutTracked, fanoutStats } from './fanout';
+
+/** Stands for the event hub: the test delivers each event itself. */
+class ManualHub {
+	readonly #listeners = new Map<string, Set<(event: HubEvent) => void>>();
+	#nextId = 100;
+
+	subscribe(topic: string, listener: (event: HubEvent) => void): () => void {
+		let set = this.#listeners.get(topic);
+		if (!set) this.#listeners.set(topic, (set = new Set()));
+		const entry = (event: HubEvent) => listener(event);
+		set.add(entry);
+		return () => {
+			set.delete(entry);
+			if (set.size === 0) this.#listeners.delete(topic);
+		};
+	}
+
+	listenerCount(topic: string): number {
+		return this.#listeners.get(topic)?.size ?? 0;
+	}
+
+	event(topic: string, payload: object, kind = 'trade'): HubEvent {
+		return {
+			id: String(this.#nextId++),
+			topic,
+			kind,
+			optionId: null,
+			marketId: null,
+			userId: null,
+			bookSeq: null,
+			payload: Object.freeze(payload)
+		};
+	}
+
+	deliver(event: HubEvent): void {
+		for (const listener of [...(this.#listeners.get(event.topic) ?? [])]) listener(event);
+	}
+}
+
+const hub = new ManualHub();
+const asHub = hub as unknown as EventHub;
+/** What a reconnecting subscriber's replay reads; each test sets it. */
+let readMissed: (afterId: string) => Promise<HubEvent[]> = async () => [];
+
+const t = initTRPC.create({ transformer: sharingTransformer });
+const router = t.router({
+	events: t.procedure
+		.input(z.strictObject({ topic: z.string(), lastEventId: z.string().nullish() }))
+		.subscription(({ input, ...call }) =>
+			fanOutTracked(call, {
+				hub: asHub,
+				kind: 'test',
+				topics: [input.topic],
+				// A Date makes superjson add meta: the native frames must carry it just the same.
+				payloadOf: (event) =>
+					event.kind === 'dated'
+						? { ...(event.payload as object), at: new Date(Date.UTC(2026, 10, 29)) }
+						: (event.payload as object),
+				replay: input.lastEventId
+					? { afterId: input.lastEventId, read: (afterId) => readMissed(afterId) }
+					: undefined
+			})
+		)
+});
+
+const MAX_BUFFERED_BYTES = 256 * 1024;
+let server: Server;
+let endpoint: WebSocketEndpoint;
+let nativeUrl: string;
+/** tRPC's own adapter on the same router: the reference for what goes on the wire. */
+let plain: WebSocketServer;
+let plainUrl: string;
+let slowConsumers = 0;
+let onSlowConsumer: () => void = () => undefined;
+
+beforeAll(async () => {
+	server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	nativeUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+	endpoint = attachWebSocketServer(server, {
+		router,
+		createContext: async () => ({}),
+		allowedOrigins: [],
+		keepAlive: { pingMs: 600_000, pongWaitMs: 600_000 },
+		maxBufferedBytes: MAX_BUFFERED_BYTES,
+		onSlowConsumer: () => {
+			slowConsumers++;
+			onSlowConsumer();
+		}
+	});
+	plain = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+	await new Promise<void>((resolve) => plain.once('listening', resolve));
+	plainUrl = `ws://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+	applyWSSHandler({ wss: plain, router, experimental_encoder: sharingEncoder });
+});
+
+afterAll(async () => {
+	await endpoint.close();
+	await new Promise((resolve) => server.close(resolve));
+	for (const client of plain.clients) client.terminate();
+	await new Promise((resolve) => plain.close(resolve));
+});
+
+afterEach(() => {
+	vi.restoreAllMocks();
+	readMissed = async () => [];
+});
+
+/** A raw socket that keeps every text frame it receives and can wait for more. */
+class RawClient {
+	readonly frames: string[] = [];
+	#waiters: (() => void)[] = [];
+
+	private constructor(readonly socket: WebSocket) {
+		socket.on('message', (data) => {
+			this.frames.push(String(data));
+			for (const wake of this.#waiters.splice(0)) wake();
+		});
+	}
+
+	static async open(url: string): Promise<RawClient> {
+		const socket = new WebSocket(url);
+		await new Promise<void>((resolve, reject) => {
+			socket.once('open', () => resolve());
+			socket.once('error', reject);
+		});
+		return new RawClient(socket);
+	}
+
+	send(message: unknown): void {
+		this.socket.send(JSON.stringify(message));
+	}
+
+	subscribe(id: number | string, input: object, jsonrpc?: '2.0'): void {
+		this.send({
+			id,
+			jsonrpc,
+			method: 'subscription',
+			params: { path: 'events', input: { json: input } }
+		});
+	}
+
+	/** The parsed frames about subscription `id`. */
+	about(id: number | string): {
+		result?: { type: string; id?: string; data?: { json: { data: Record<string, unknown> } } };
+	}[] {
+		return this.frames.map((text) => JSON.parse(text)).filter((message) => message.id === id);
+	}
+
+	/** Resolves once `done()` holds, re-checked at every frame. */
+	async until(done: () => boolean): Promise<void> {
+		while (!done()) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+	}
+
+	untilFrames(id: number | string, type: string, count = 1): Promise<void> {
+		return this.until(
+			() => this.about(id).filter((message) => message.result?.type === type).length >= count
+		);
+	}
+
+	close(): Promise<void> {
+		if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+		return new Promise((resolve) => {
+			this.socket.once('close', () => resolve());
+			this.socket.close();
+		});
+	}
+}
+
+describe('the native fan-out path', () => {
+	it("sends byte for byte the frames tRPC's own adapter sends, batched or not, with or without jsonrpc", async () => {
+		const topic = 'trades:same-bytes';
+		const native = await RawClient.open(nativeUrl);
+		const reference = await RawClient.open(plainUrl);
+		try {
+			for (const client of [native, reference]) {
+				// One batched frame, as tRPC's client sends what it queues in one tick, and one alone.
+				client.send([
+					{
+						id: 1,
+						jsonrpc: '2.0',
+						method: 'subscription',
+						params: { path: 'events', input: { json: { topic } } }
+					},
+					{
+						id: 'b',
+						method: 'subscription',
+						params: { path: 'events', input: { json: { topic } } }
+					}
+				]);
+				client.subscribe(7, { topic });
+			}
+			for (const client of [native, reference]) {
+				for (const id of [1, 'b', 7]) await client.untilFrames(id, 'started');
+			}
+			expect(fanoutStats(asHub)).toEqual({ channels: 1, subscribers: 3 });
+
+			hub.deliver(hub.event(topic, { id: 't1', priceCents: 42, quantity: 3, takerSide: 'BUY' }));
+			hub.deliver(
+				hub.event(topic, { note: 'line\nbreak "quoted" \u00e9', nested: [1, null, { a: true }] })
+			);
+			hub.deliver(hub.event(topic, { priceCents: 43 }, 'dated'));
+			for (const client of [native, reference]) {
+				for (const id of [1, 'b', 7]) await client.untilFrames(id, 'data', 3);
+				for (const id of [1, 'b', 7]) client.send({ id, method: 'subscription.stop' });
+				for (const id of [1, 'b', 7]) await client.untilFrames(id, 'stopped');
+			}
+
+			for (const id of [1, 'b', 7]) {
+				const frames = (client: RawClient) =>
+					client.frames.filter((text) => JSON.parse(text).id === id);
+				expect(frames(native)).toEqual(frames(reference));
+				expect(frames(native)).toHaveLength(5);
+			}
+			expect(native.frames).toContain(
+				'{"id":1,"jsonrpc":"2.0","result":{"type":"data","data":{"json":{"id":"100","data":{"id":"t1","priceCents":42,"quantity":3,"takerSide":"BUY"}}},"id":"100"}}'
+			);
+			expect(fanoutStats(asHub)).toEqual({ channels: 0, subscribers: 0 });
+		} finally {
+			await native.close();
+			await reference.close();
+		}
+	});
+
+	it('builds one frame per event for each subscription id, however many sockets share it', async () => {
+		const topic = 'trades:grouped';
+		const clients = await Promise.all([1, 2, 3, 4].map(() => RawClient.open(nativeUrl)));
+		try {
+			// Three sockets call it subscription 1, one calls it 2.
+			clients.forEach((client, i) => client.subscribe(i < 3 ? 1 : 2, { topic }));
+			await Promise.all(clients.map((client, i) => client.untilFrames(i < 3 ? 1 : 2, 'started')));
+			const encode = vi.spyOn(sharingEncoder, 'encode');
+			hub.deliver(hub.event(topic, { priceCents: 50 }));
+			expect(encode).toHaveBeenCalledTimes(2);
+			await Promise.all(clients.map((client, i) => client.untilFrames(i < 3 ? 1 : 2, 'data')));
+			const texts = clients.map((client) => client.frames.at(-1));
+			expect(new Set(texts.slice(0, 3)).size).toBe(1);
+			expect(JSON.parse(texts[3]!)).toMatchObject({ id: 2, result: { type: 'data' } });
+		} finally {
+			await Promise.all(clients.map((client) => client.close()));
+		}
+	});
+
+	it('keeps two subscriptions of one socket apart, each under its own id', async () => {
+		const client = await RawClient.open(nativeUrl);
+		try {
+			client.subscribe(1, { topic: 'trades:left' });
+			client.subscribe(2, { topic: 'trades:right' });
+			client.subscribe(3, { topic: 'trades:left' });
+			for (const id of [1, 2, 3]) await client.untilFrames(id, 'started');
+			hub.deliver(hub.event('trades:left', { side: 'left' }));
+			hub.deliver(hub.event('trades:right', { side: 'right' }));
+			await client.untilFrames(2, 'data');
+			for (const id of [1, 3]) await client.untilFrames(id, 'data');
+			const sides = (id: number) =>
+				client
+					.about(id)
+					.filter((message) => message.result?.type === 'data')
+					.map((message) => message.result?.data?.json.data.side);
+			expect([sides(1), sides(2), sides(3)]).toEqual([['left'], ['right'], ['left']]);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it('frees the subscriber and its hub listener on stop, and on socket close', async () => {
+		const topic = 'trades:freed';
+		const client = await RawClient.open(nativeUrl);
+		client.subscribe(1, { topic });
+		client.subscribe(2, { topic });
+		await client.untilFrames(1, 'started');
+		await client.untilFrames(2, 'started');
+		expect(fanoutStats(asHub)).toEqual({ channels: 1, subscribers: 2 });
+		expect(hub.listenerCount(topic)).toBe(1);
+
+		client.send({ id: 1, method: 'subscription.stop' });
+		await client.untilFrames(1, 'stopped');
+		expect(fanoutStats(asHub)).toEqual({ channels: 1, subscribers: 1 });
+
+		await client.close();
+		await vi.waitFor(() => expect(fanoutStats(asHub)).toEqual({ channels: 0, subscribers: 0 }));
+		expect(hub.listenerCount(topic)).toBe(0);
+	});
+
+	it('replays what a reconnecting subscriber missed, holds live events meanwhile, and sends none twice', async () => {
+		const topic = 'trades:replayed';
+		const event = (n: number) => hub.event(topic, { n });
+		const seen = event(1);
+		// Missed while away; `during` commits while the replay is read; the hub delivers `held1`
+		// and `during` while the read is pending, and `late` only after the replay was sent.
+		const [missed, held1, during, late] = [event(2), event(3), event(4), event(5)];
+		let releaseRead!: () => void;
+		const readStarted = new Promise<string>((started) => {
+			readMissed = async (afterId) => {
+				started(afterId);
+				await new Promise<void>((resolve) => (releaseRead = resolve));
+				return [missed, held1, during, late];
+			};
+		});
+		const client = await RawClient.open(nativeUrl);
+		const dataIds = () =>
+			client
+				.about(1)
+				.filter((message) => message.result?.type === 'data')
+				.map((message) => message.result!.id);
+		try {
+			client.subscribe(1, { topic, lastEventId: seen.id });
+			expect(await readStarted).toBe(seen.id);
+			hub.deliver(held1);
+			hub.deliver(during);
+			releaseRead();
+			await client.until(() => dataIds().length >= 4);
+			hub.deliver(late);
+			const after = event(6);
+			hub.deliver(after);
+			await client.until(() => dataIds().includes(after.id));
+			expect(dataIds()).toEqual([missed.id, held1.id, during.id, late.id, after.id]);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it('drops a subscriber that stops reading once its send buffer passes the bound', async () => {
+		const topic = 'trades:flood';
+		const client = await RawClient.open(nativeUrl);
+		const dropped = new Promise<void>((resolve) => (onSlowConsumer = resolve));
+		let isDropped = false;
+		void dropped.then(() => (isDropped = true));
+		const closed = new Promise<void>((resolve) => client.socket.once('close', () => resolve()));
+		client.subscribe(1, { topic });
+		await client.untilFrames(1, 'started');
+		(client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+		const chunk = 'x'.repeat(64 * 1024);
+		while (!isDropped) {
+			hub.deliver(hub.event(topic, { chunk }));
+			// Lets the socket's write path run between events, as the hub's polls would.
+			await new Promise<void>((resolve) => setImmediate(resolve));
+		}
+		expect(slowConsumers).toBe(1);
+		(client.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+		await closed;
+		await vi.waitFor(() => expect(fanoutStats(asHub)).toEqual({ channels: 0, subscribers: 0 }));
+		expect(hub.listenerCount(topic)).toBe(0);
+	});
+});

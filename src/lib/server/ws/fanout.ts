@@ -1,0 +1,372 @@
+// Native fan-out for subscriptions with many subscribers (trades.onTrade, markets.onPrice).
+//
+// tRPC runs each subscription as an async iterator of its own: every event would pass through the
+// procedure's generator and the ws adapter's loop and be serialised again, once per subscriber,
+// and at a thousand subscribers that machinery is what limits the rate. Here the procedure still
+// runs under tRPC, which keeps doing everything but the events: parsing the message, validating
+// the input with the procedure's schema (a bad one is a BAD_REQUEST as before), merging
+// `lastEventId` into the input, `started`, `stopped`, errors, `subscription.stop`, and cancelling
+// on socket close. Over the app's WebSocket (see frame.ts: the socket and subscription id of the
+// call), the resolver returns an iterator that never yields: at its first `next()`, which tRPC
+// calls right after sending `started`, the subscriber joins a channel. A channel (one per topic
+// set and payload kind per hub) has one hub listener per topic, derives each event's payload
+// once, and builds the `data` message tRPC would have sent for a `tracked()` item (same fields,
+// same transformer, same encoder, so the client cannot tell) once per event for each distinct
+// (subscription id, jsonrpc) among its subscribers, as one Buffer that every socket of that group
+// is sent. A subscriber that comes back with `lastEventId` is first sent what it missed, from the
+// outbox, while live events are held for it; then the held ones it did not get in the replay,
+// then live, never an event twice. Stop, socket close, logout or revocation abort the call's
+// signal in tRPC's adapter, which removes the subscriber, and with the last one the channel and
+// its hub listeners. Sends go through the socket's own `send`, so the endpoint's cork per
+// event-loop turn and its send-buffer bound (a slow consumer is dropped) apply as before.
+//
+// Anywhere else (HTTP, a server-side caller, a socket the endpoint did not wire) the same call
+// is the ordinary async generator over streamTopic.
+import { tracked, type TrackedEnvelope } from '@trpc/server';
+import type { TRPCResponseMessage } from '@trpc/server/rpc';
+import type { WebSocket } from 'ws';
+import { streamTopic, type EventHub, type HubEvent, type TopicStreamOptions } from '../events';
+import { deepFreeze } from '../events/outbox';
+import { subscriptionTargetOf, type FrameCodec, type SubscriptionTarget } from './frame';
+
+export interface FanoutSpec<T> {
+	hub: EventHub;
+	/**
+	 * Names what `payloadOf` makes of an event: subscribers share a channel (and its payloads)
+	 * when their kind and topics are the same.
+	 */
+	kind: string;
+	topics: readonly string[];
+	/** What subscribers are sent for an event (tracked by its id), or undefined to skip it. */
+	payloadOf: (event: HubEvent) => T | undefined;
+	/** A reconnecting client's missed events (see replayAfter). */
+	replay?: TopicStreamOptions['replay'];
+	/**
+	 * Most live events held for one subscriber while its replay is read; beyond it they are
+	 * dropped, as streamTopic drops them.
+	 */
+	maxHeld?: number;
+}
+
+/** The resolver options a fanned-out subscription needs from tRPC. */
+export interface FanoutCall {
+	path: string;
+	batchIndex?: number;
+	signal?: AbortSignal;
+}
+
+export type TrackedStream<T> = AsyncIterable<TrackedEnvelope<T>, void, unknown>;
+
+/**
+ * The events of `spec` as tracked items, sent natively when the call came over the app's
+ * WebSocket. `spec` may be a loader: it then runs when the subscription is first read, after
+ * `started`, as a generator's body would (a lookup that fails is the subscription's error).
+ */
+export function fanOutTracked<T>(
+	call: FanoutCall,
+	spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>)
+): TrackedStream<T> {
+	const target = subscriptionTargetOf(call);
+	if (target && call.signal) return new NativeSubscription(target, call.signal, spec);
+	return streamTracked(
+		typeof spec === 'function' ? spec : () => Promise.resolve(spec),
+		call.signal
+	);
+}
+
+async function* streamTracked<T>(
+	load: () => Promise<FanoutSpec<T>>,
+	signal: AbortSignal | undefined
+): AsyncGenerator<TrackedEnvelope<T>, void, unknown> {
+	const spec = await load();
+	const { hub, topics, replay } = spec;
+	for await (const item of streamTopic(hub, topics, { signal, replay })) {
+		if (item.type !== 'event') continue;
+		const payload = spec.payloadOf(item.event);
+		if (payload !== undefined) yield tracked(item.event.id, payload);
+	}
+}
+
+const DEFAULT_MAX_HELD = 1_000;
+const SEND_TEXT = { binary: false } as const;
+const WEBSOCKET_OPEN = 1;
+
+/** The message tRPC's ws adapter sends for a `tracked(eventId, data)` item, field for field. */
+function dataMessage(
+	target: Pick<SubscriptionTarget, 'id' | 'jsonrpc'>,
+	eventId: string,
+	data: unknown
+): TRPCResponseMessage {
+	return {
+		id: target.id,
+		jsonrpc: target.jsonrpc,
+		result: { type: 'data', data: { id: eventId, data }, id: eventId }
+	};
+}
+
+function frameOf(target: Omit<SubscriptionTarget, 'socket'>, eventId: string, data: unknown) {
+	return Buffer.from(target.codec.encodeResponse(dataMessage(target, eventId, data)));
+}
+
+function sendFrame(socket: WebSocket, frame: Buffer): void {
+	if (socket.readyState === WEBSOCKET_OPEN) socket.send(frame, SEND_TEXT);
+}
+
+/** One subscriber in a channel. */
+class Member {
+	/** Live events held while the replay is read; null once live. */
+	held: [eventId: string, frame: Buffer][] | null = null;
+	/** Ids sent by the replay that the hub may still deliver live. */
+	skip: Set<string> | null = null;
+
+	constructor(
+		readonly socket: WebSocket,
+		readonly group: Group,
+		readonly maxHeld: number
+	) {}
+
+	deliver(eventId: string, frame: Buffer): void {
+		if (this.held !== null) {
+			if (this.held.length >= this.maxHeld) {
+				this.held = [];
+			} else {
+				this.held.push([eventId, frame]);
+			}
+			return;
+		}
+		if (this.skip !== null && this.skip.delete(eventId)) {
+			if (this.skip.size === 0) this.skip = null;
+			return;
+		}
+		sendFrame(this.socket, frame);
+	}
+}
+
+/** The subscribers of a channel that share a subscription id: one frame each event. */
+class Group {
+	readonly members = new Set<Member>();
+
+	constructor(
+		readonly key: string,
+		readonly target: Omit<SubscriptionTarget, 'socket'>
+	) {}
+
+	publish(eventId: string, data: unknown): void {
+		const frame = frameOf(this.target, eventId, data);
+		for (const member of this.members) member.deliver(eventId, frame);
+	}
+}
+
+const codecSerials = new WeakMap<FrameCodec, number>();
+let nextCodecSerial = 0;
+
+function groupKey(target: Omit<SubscriptionTarget, 'socket'>): string {
+	let serial = codecSerials.get(target.codec);
+	if (serial === undefined) {
+		serial = nextCodecSerial++;
+		codecSerials.set(target.codec, serial);
+	}
+	return `${serial}:${target.jsonrpc ?? ''}:${typeof target.id}:${target.id}`;
+}
+
+/** The subscribers of one topic set and payload kind on one hub, behind one hub listener each. */
+class Channel<T> {
+	readonly #groups = new Map<string, Group>();
+	#size = 0;
+	readonly #unsubscribes: (() => void)[];
+
+	constructor(
+		readonly spec: FanoutSpec<T>,
+		private readonly onEmpty: () => void
+	) {
+		const listener = (event: HubEvent) => this.#publish(event);
+		this.#unsubscribes = spec.topics.map((topic) => spec.hub.subscribe(topic, listener));
+	}
+
+	get size(): number {
+		return this.#size;
+	}
+
+	join(target: SubscriptionTarget, maxHeld: number): Member {
+		const key = groupKey(target);
+		let group = this.#groups.get(key);
+		if (!group) {
+			group = new Group(key, { id: target.id, jsonrpc: target.jsonrpc, codec: target.codec });
+			this.#groups.set(key, group);
+		}
+		const member = new Member(target.socket, group, maxHeld);
+		group.members.add(member);
+		this.#size++;
+		return member;
+	}
+
+	leave(member: Member): void {
+		const { group } = member;
+		if (!group.members.delete(member)) return;
+		if (group.members.size === 0 && this.#groups.get(group.key) === group) {
+			this.#groups.delete(group.key);
+		}
+		if (--this.#size === 0) {
+			for (const unsubscribe of this.#unsubscribes) unsubscribe();
+			this.onEmpty();
+		}
+	}
+
+	#publish(event: HubEvent): void {
+		const payload = this.spec.payloadOf(event);
+		if (payload === undefined) return;
+		// Frozen: the transformer serialises a frozen payload once for every group.
+		const data = deepFreeze(payload);
+		for (const group of this.#groups.values()) group.publish(event.id, data);
+	}
+}
+
+const channelsByHub = new WeakMap<EventHub, Map<string, Channel<unknown>>>();
+
+function channelFor<T>(spec: FanoutSpec<T>): Channel<T> {
+	let channels = channelsByHub.get(spec.hub);
+	if (!channels) {
+		channels = new Map();
+		channelsByHub.set(spec.hub, channels);
+	}
+	const key = `${spec.kind}\u0000${[...spec.topics].sort().join('\u0000')}`;
+	let channel = channels.get(key) as Channel<T> | undefined;
+	if (!channel) {
+		const owner = channels;
+		const created = new Channel(spec, () => {
+			if (owner.get(key) === created) owner.delete(key);
+		});
+		owner.set(key, created as Channel<unknown>);
+		channel = created;
+	}
+	return channel;
+}
+
+/** Native subscribers and channels on `hub`, for tests and diagnostics. */
+export function fanoutStats(hub: EventHub): { channels: number; subscribers: number } {
+	let subscribers = 0;
+	const channels = channelsByHub.get(hub);
+	for (const channel of channels?.values() ?? []) subscribers += channel.size;
+	return { channels: channels?.size ?? 0, subscribers };
+}
+
+const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
+
+/**
+ * What the resolver returns over the app's WebSocket: tRPC iterates it (one pending `next()` for
+ * the subscription's life) while events go to the socket from the channel.
+ */
+class NativeSubscription<T> implements AsyncIterableIterator<TrackedEnvelope<T>, void, unknown> {
+	readonly #target: SubscriptionTarget;
+	readonly #signal: AbortSignal;
+	readonly #spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>);
+	#state: 'new' | 'running' | 'ended' = 'new';
+	#channel: Channel<T> | null = null;
+	#member: Member | null = null;
+	readonly #ended: Promise<IteratorResult<TrackedEnvelope<T>, void>>;
+	#resolveEnded!: (result: IteratorResult<TrackedEnvelope<T>, void>) => void;
+	#rejectEnded!: (error: unknown) => void;
+	readonly #onAbort = () => this.#end();
+
+	constructor(
+		target: SubscriptionTarget,
+		signal: AbortSignal,
+		spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>)
+	) {
+		this.#target = target;
+		this.#signal = signal;
+		this.#spec = spec;
+		this.#ended = new Promise((resolve, reject) => {
+			this.#resolveEnded = resolve;
+			this.#rejectEnded = reject;
+		});
+	}
+
+	[Symbol.asyncIterator](): this {
+		return this;
+	}
+
+	next(): Promise<IteratorResult<TrackedEnvelope<T>, void>> {
+		if (this.#state === 'new') {
+			this.#state = 'running';
+			this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+			if (this.#signal.aborted) {
+				this.#end();
+			} else if (typeof this.#spec === 'function') {
+				this.#spec().then(
+					(spec) => this.#join(spec),
+					(error: unknown) => this.#fail(error)
+				);
+			} else {
+				this.#join(this.#spec);
+			}
+		}
+		return this.#ended;
+	}
+
+	return(): Promise<IteratorResult<TrackedEnvelope<T>, void>> {
+		this.#end();
+		return Promise.resolve(DONE);
+	}
+
+	#join(spec: FanoutSpec<T>): void {
+		if (this.#state === 'ended') return;
+		let channel: Channel<T>;
+		try {
+			channel = channelFor(spec);
+		} catch (error) {
+			this.#fail(error);
+			return;
+		}
+		const member = channel.join(this.#target, spec.maxHeld ?? DEFAULT_MAX_HELD);
+		this.#channel = channel;
+		this.#member = member;
+		if (spec.replay) {
+			member.held = [];
+			this.#replay(spec, member, spec.replay).catch((error: unknown) => this.#fail(error));
+		}
+	}
+
+	async #replay(
+		spec: FanoutSpec<T>,
+		member: Member,
+		replay: NonNullable<FanoutSpec<T>['replay']>
+	): Promise<void> {
+		const missed = await replay.read(replay.afterId);
+		if (this.#state === 'ended') return;
+		const skip = new Set<string>();
+		for (const event of missed) {
+			skip.add(event.id);
+			const payload = spec.payloadOf(event);
+			if (payload !== undefined) sendFrame(member.socket, frameOf(this.#target, event.id, payload));
+		}
+		const held = member.held ?? [];
+		member.held = null;
+		for (const [eventId, frame] of held) {
+			// Sent by the replay already; the hub will not deliver it again either.
+			if (!skip.delete(eventId)) sendFrame(member.socket, frame);
+		}
+		member.skip = skip.size > 0 ? skip : null;
+	}
+
+	#fail(error: unknown): void {
+		if (this.#state === 'ended') return;
+		this.#leave();
+		this.#state = 'ended';
+		this.#rejectEnded(error);
+	}
+
+	#end(): void {
+		if (this.#state === 'ended') return;
+		this.#leave();
+		this.#state = 'ended';
+		this.#resolveEnded(DONE);
+	}
+
+	#leave(): void {
+		this.#signal.removeEventListener('abort', this.#onAbort);
+		if (this.#channel && this.#member) this.#channel.leave(this.#member);
+		this.#channel = null;
+		this.#member = null;
+	}
+}

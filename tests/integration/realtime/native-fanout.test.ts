@@ -1,0 +1,393 @@
+// trades.onTrade and markets.onPrice on the native fan-out path (src/lib/server/ws/fanout.ts), over
+// the app's endpoint and real trades: the frames are those tRPC's own adapter sends, tRPC's client
+// decodes them, each subscription of a socket gets its own, a reconnecting client gets exactly
+// the trades it missed, bad input is a BAD_REQUEST, and logout frees the subscriptions.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+	createTRPCClient,
+	createWSClient,
+	TRPCClientError,
+	wsLink,
+	type TRPCClientErrorLike
+} from '@trpc/client';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import superjson from 'superjson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { createSession, findActiveSession } from '../../../src/lib/server/auth/sessions';
+import { createContext } from '../../../src/lib/server/trpc/context';
+import { appRouter, createCaller, type AppRouter } from '../../../src/lib/server/trpc/root';
+import { sharingEncoder } from '../../../src/lib/server/ws/encoding';
+import { SESSION_CLOSE_CODE } from '../../../src/lib/server/ws/endpoint';
+import { fanoutStats } from '../../../src/lib/server/ws/fanout';
+import { PlaceOrderInput } from '../../../src/lib/shared/orders';
+import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
+import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
+import { aMarket } from '../../fixtures/markets';
+import { aTrader, callerFor, type TestServices } from '../../fixtures/services';
+
+let db: TestDatabase;
+let app: AppSocketServer;
+let services: TestServices;
+/** tRPC's own ws adapter on the same router and services: the reference for the wire. */
+let plain: { server: Server; wss: WebSocketServer; url: string };
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	app = await startAppSocketServer(db);
+	services = app.services;
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const wss = new WebSocketServer({ server });
+	applyWSSHandler({
+		wss,
+		router: appRouter,
+		experimental_encoder: sharingEncoder,
+		createContext: () =>
+			createContext({
+				services,
+				session: null,
+				origin: null,
+				allowedOrigins: [],
+				clientAddress: '127.0.0.1'
+			})
+	});
+	plain = { server, wss, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+});
+afterAll(async () => {
+	for (const client of plain.wss.clients) client.terminate();
+	await new Promise((resolve) => plain.wss.close(resolve));
+	await new Promise((resolve) => plain.server.close(resolve));
+	await app.close();
+	await db.close();
+});
+
+const nativeStats = () => fanoutStats(services.events);
+
+/** Places a crossing pair on `optionId` at `priceCents`: one trade of 1 share. */
+async function trade(market: { id: string }, optionId: string, priceCents: number) {
+	const [buyer, seller] = [
+		await aTrader(db, { cashCents: 100_000n }),
+		await aTrader(db, { cashCents: 100_000n })
+	];
+	const order = (side: 'BUY' | 'SELL') =>
+		PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 1 });
+	const sold = await services.engine.place(seller.id, order('SELL'));
+	const bought = await services.engine.place(buyer.id, order('BUY'));
+	if (!sold.ok || !bought.ok || bought.value.fills.length !== 1) throw new Error('no trade');
+}
+
+/** A raw socket that keeps its text frames and can wait for more. */
+class RawClient {
+	readonly frames: string[] = [];
+	#waiters: (() => void)[] = [];
+
+	private constructor(readonly socket: WebSocket) {
+		socket.on('message', (data) => {
+			this.frames.push(String(data));
+			for (const wake of this.#waiters.splice(0)) wake();
+		});
+	}
+
+	static async open(url: string, origin?: string): Promise<RawClient> {
+		const socket = new WebSocket(url, { headers: origin ? { Origin: origin } : {} });
+		await new Promise<void>((resolve, reject) => {
+			socket.once('open', () => resolve());
+			socket.once('error', reject);
+		});
+		return new RawClient(socket);
+	}
+
+	send(message: unknown): void {
+		this.socket.send(JSON.stringify(message));
+	}
+
+	of(id: number | string): string[] {
+		return this.frames.filter((text) => JSON.parse(text).id === id);
+	}
+
+	async until(id: number | string, type: string, count = 1): Promise<void> {
+		const seen = () =>
+			this.of(id).filter((text) => JSON.parse(text).result?.type === type).length >= count;
+		while (!seen()) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+	}
+
+	close(): Promise<void> {
+		return new Promise((resolve) => {
+			this.socket.once('close', () => resolve());
+			this.socket.close();
+		});
+	}
+}
+
+/** Collects a subscription's data and resolves waiters as it grows. */
+function collector<T>() {
+	const items: T[] = [];
+	let waiters: { count: number; resolve: () => void }[] = [];
+	return {
+		items,
+		push(item: T) {
+			items.push(item);
+			waiters = waiters.filter((waiter) => {
+				if (items.length < waiter.count) return true;
+				waiter.resolve();
+				return false;
+			});
+		},
+		reached(count: number): Promise<void> {
+			if (items.length >= count) return Promise.resolve();
+			return new Promise((resolve) => waiters.push({ count, resolve }));
+		}
+	};
+}
+
+describe('trades.onTrade and markets.onPrice fanned out natively', () => {
+	it("send the frames tRPC's own adapter sends for the same subscriptions", async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const native = await RawClient.open(app.origin.replace('http', 'ws') + '/trpc', app.origin);
+		const reference = await RawClient.open(plain.url);
+		const subscriptions = [
+			{ id: 1, params: { path: 'trades.onTrade', input: { json: { optionId } } } },
+			{
+				id: 2,
+				jsonrpc: '2.0',
+				params: { path: 'markets.onPrice', input: { json: { marketId: market.id } } }
+			}
+		];
+		try {
+			for (const client of [native, reference]) {
+				client.send(subscriptions.map((message) => ({ ...message, method: 'subscription' })));
+				await client.until(1, 'started');
+				await client.until(2, 'started');
+			}
+			// onPrice reads the market's options after `started`: wait for both to listen.
+			await expect.poll(() => nativeStats().subscribers).toBe(2);
+			await expect.poll(() => services.events.listenerCount(`trades:${optionId}`)).toBe(4);
+			await trade(market, optionId, 57);
+			for (const client of [native, reference]) {
+				for (const id of [1, 2]) await client.until(id, 'data');
+				for (const id of [1, 2]) client.send({ id, method: 'subscription.stop' });
+				for (const id of [1, 2]) await client.until(id, 'stopped');
+			}
+			for (const id of [1, 2]) {
+				expect(native.of(id)).toHaveLength(3);
+				expect(native.of(id)).toEqual(reference.of(id));
+			}
+			const [, data] = native.of(2).map((text) => JSON.parse(text));
+			expect(superjson.deserialize(data.result.data)).toEqual({
+				id: data.result.id,
+				data: { optionId, priceCents: 57, quantity: 1 }
+			});
+			expect(nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+		} finally {
+			await native.close();
+			await reference.close();
+		}
+	});
+
+	it("gives each subscription of one socket its own trades, as tRPC's client reads them", async () => {
+		const market = await aMarket(db);
+		const [left, right] = market.optionIds as [string, string];
+		const client = appClient(app.origin);
+		type Trade = { id: string; data: { priceCents: number } };
+		const [leftA, leftB, rightOnly] = [collector<Trade>(), collector<Trade>(), collector<Trade>()];
+		const prices = collector<{ optionId: string; priceCents: number }>();
+		let started = 0;
+		const allStarted = new Promise<void>((resolve) => {
+			const onStarted = () => {
+				if (++started === 4) resolve();
+			};
+			client.trpc.trades.onTrade.subscribe(
+				{ optionId: left },
+				{ onStarted, onData: (update) => leftA.push(update) }
+			);
+			client.trpc.trades.onTrade.subscribe(
+				{ optionId: left },
+				{ onStarted, onData: (update) => leftB.push(update) }
+			);
+			client.trpc.trades.onTrade.subscribe(
+				{ optionId: right },
+				{ onStarted, onData: (update) => rightOnly.push(update) }
+			);
+			client.trpc.markets.onPrice.subscribe(
+				{ marketId: market.id },
+				{ onStarted, onData: ({ data }) => prices.push(data) }
+			);
+		});
+		try {
+			await allStarted;
+			await expect.poll(() => nativeStats().subscribers).toBe(4);
+			await trade(market, left, 40);
+			await trade(market, right, 60);
+			await trade(market, left, 41);
+			await Promise.all([
+				leftA.reached(2),
+				leftB.reached(2),
+				rightOnly.reached(1),
+				prices.reached(3)
+			]);
+			const pricesOf = (list: { items: Trade[] }) => list.items.map((item) => item.data.priceCents);
+			expect([pricesOf(leftA), pricesOf(leftB), pricesOf(rightOnly)]).toEqual([
+				[40, 41],
+				[40, 41],
+				[60]
+			]);
+			expect(leftA.items.map((item) => item.id)).toEqual(leftB.items.map((item) => item.id));
+			expect(prices.items).toEqual([
+				{ optionId: left, priceCents: 40, quantity: 1 },
+				{ optionId: right, priceCents: 60, quantity: 1 },
+				{ optionId: left, priceCents: 41, quantity: 1 }
+			]);
+		} finally {
+			await client.close();
+		}
+		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+	});
+
+	it('sends a client that reconnects with lastEventId exactly the trades it missed, then live ones', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const url = app.origin.replace('http', 'ws') + '/trpc';
+		const sockets: WebSocket[] = [];
+		const origin = app.origin;
+		class TrackedWebSocket extends WebSocket {
+			constructor(address: string | URL, protocols?: string | string[]) {
+				super(address, protocols, { headers: { Origin: origin } });
+				sockets.push(this);
+			}
+		}
+		// The client reconnects at once, but only gets its new socket once the test lets it.
+		let reconnectAllowed: Promise<void> = Promise.resolve();
+		const wsClient = createWSClient({
+			url: async () => {
+				await reconnectAllowed;
+				return url;
+			},
+			WebSocket: TrackedWebSocket as unknown as typeof globalThis.WebSocket,
+			lazy: { enabled: false, closeMs: 0 },
+			retryDelayMs: () => 0
+		});
+		const trpc = createTRPCClient<AppRouter>({
+			links: [wsLink({ client: wsClient, transformer: superjson })]
+		});
+		const received = collector<{ id: string; data: { priceCents: number } }>();
+		const started = new Promise<void>((resolve) =>
+			trpc.trades.onTrade.subscribe(
+				{ optionId },
+				{ onStarted: () => resolve(), onData: (update) => received.push(update) }
+			)
+		);
+		try {
+			await started;
+			await trade(market, optionId, 30);
+			await received.reached(1);
+
+			// The connection drops; three trades happen while the client is away.
+			let allow!: () => void;
+			reconnectAllowed = new Promise((resolve) => (allow = resolve));
+			const dropped = sockets[0]!;
+			const closed = new Promise<void>((resolve) => dropped.once('close', () => resolve()));
+			dropped.terminate();
+			await closed;
+			for (const price of [31, 32, 33]) await trade(market, optionId, price);
+			allow();
+
+			// The replay, then a live trade after it.
+			await received.reached(4);
+			await trade(market, optionId, 34);
+			await received.reached(5);
+			expect(sockets).toHaveLength(2);
+			expect(received.items.map((item) => item.data.priceCents)).toEqual([30, 31, 32, 33, 34]);
+			const ids = received.items.map((item) => BigInt(item.id));
+			expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+			expect(new Set(ids).size).toBe(5);
+			expect(nativeStats().subscribers).toBe(1);
+		} finally {
+			await wsClient.close();
+		}
+		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+	});
+
+	it('refuses bad input with a tRPC BAD_REQUEST naming the field, and an unknown market with NOT_FOUND', async () => {
+		const client = appClient(app.origin);
+		const failure = (
+			subscribe: (onError: (error: TRPCClientErrorLike<AppRouter>) => void) => void
+		) => new Promise<TRPCClientErrorLike<AppRouter>>((resolve) => subscribe(resolve));
+		try {
+			const badOption = await failure((onError) =>
+				client.trpc.trades.onTrade.subscribe({ optionId: 'not-a-uuid' }, { onError })
+			);
+			expect(badOption).toBeInstanceOf(TRPCClientError);
+			expect(badOption.data?.code).toBe('BAD_REQUEST');
+			expect(badOption.data?.fieldErrors).toHaveProperty('optionId');
+
+			const badLastEventId = await failure((onError) =>
+				client.trpc.trades.onTrade.subscribe(
+					{ optionId: crypto.randomUUID(), lastEventId: 'yesterday' },
+					{ onError }
+				)
+			);
+			expect(badLastEventId.data?.code).toBe('BAD_REQUEST');
+			expect(badLastEventId.data?.fieldErrors).toHaveProperty('lastEventId');
+
+			const unknownMarket = await failure((onError) =>
+				client.trpc.markets.onPrice.subscribe({ marketId: crypto.randomUUID() }, { onError })
+			);
+			expect(unknownMarket.data?.code).toBe('NOT_FOUND');
+			expect(unknownMarket.data?.domainCode).toBe('MARKET_NOT_FOUND');
+			expect(nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+		} finally {
+			await client.close();
+		}
+	});
+
+	it("frees a signed-in socket's subscriptions when the trader signs out", async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const trader = await aTrader(db);
+		const { token } = await createSession(db.prisma, trader.id, 1);
+		const client = appClient(app.origin, token);
+		await new Promise<void>((resolve) =>
+			client.trpc.trades.onTrade.subscribe({ optionId }, { onStarted: () => resolve() })
+		);
+		expect(nativeStats().subscribers).toBe(1);
+		expect(services.events.listenerCount(`trades:${optionId}`)).toBe(1);
+		const signedIn = createCaller(
+			createContext({
+				services,
+				session: await findActiveSession(db.prisma, token),
+				origin: null,
+				allowedOrigins: [],
+				clientAddress: '127.0.0.1'
+			})
+		);
+		await signedIn.auth.logout();
+		expect(await client.closed).toBe(SESSION_CLOSE_CODE);
+		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+		expect(services.events.listenerCount(`trades:${optionId}`)).toBe(0);
+		await client.close();
+	});
+
+	it('still streams tracked trades to a caller without a socket (the ordinary tRPC path)', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const caller = await callerFor(services, null);
+		const stream = await caller.trades.onTrade({ optionId });
+		const iterator = stream[Symbol.asyncIterator]();
+		const first = iterator.next();
+		await expect.poll(() => services.events.listenerCount(`trades:${optionId}`)).toBe(1);
+		expect(nativeStats().subscribers).toBe(0);
+		await trade(market, optionId, 66);
+		const item = await first;
+		expect(item.done).toBe(false);
+		expect(item.value).toEqual([
+			expect.stringMatching(/^\d+$/),
+			expect.objectContaining({ priceCents: 66 }),
+			expect.anything()
+		]);
+		await iterator.return?.();
+		expect(services.events.listenerCount(`trades:${optionId}`)).toBe(0);
+	});
+});
