@@ -60,6 +60,29 @@ describe('a buy order', () => {
 	});
 });
 
+describe('a position an order leaves as it was', () => {
+	it('is not written again (a resting buy changes cash, not the position)', async () => {
+		const market = await aMarket(bed.db);
+		const [holder, other] = await tradersWithCash(bed.db, 2);
+		await trade(market, holder!, other!, 40, 10);
+		const version = async () =>
+			(
+				await bed.db.pool.query<{ xmin: string }>(
+					'SELECT xmin::text FROM positions WHERE user_id = $1 AND option_id = $2',
+					[holder!.id, market.optionIds[0]]
+				)
+			).rows[0]!.xmin;
+		const before = await version();
+		await placeLimit(bed.engine, holder!, market, { side: 'BUY', priceCents: 30, quantity: 5 });
+		expect(await version()).toBe(before);
+		expect(await cashOf(bed.db, holder!.id)).toEqual({ available: 9_600 - 150, reserved: 150 });
+		// A sell of held shares locks them: that position is written.
+		await placeLimit(bed.engine, holder!, market, { side: 'SELL', priceCents: 55, quantity: 4 });
+		expect(await version()).not.toBe(before);
+		expect((await positionOf(bed.db, holder!.id, market.optionIds[0]!)).lockedQuantity).toBe(4);
+	});
+});
+
 describe('a sell order of shares the trader holds', () => {
 	it('locks the shares instead of reserving cash', async () => {
 		const market = await aMarket(bed.db);

@@ -5,8 +5,8 @@ import type pg from 'pg';
 import type { AmendOrderInput, EngineName, PlaceOrderInput } from '$lib/shared/orders';
 import type { BookEvent, CancelReason } from '../core';
 import type { EngineErrorCode } from '../engine';
-import type { CachedBook } from './cached-book';
-import { BatchMoney, holdFor, type TraderCash } from './money';
+import { positionKey, type CachedBook } from './cached-book';
+import { BatchMoney, emptyPosition, holdFor, type TraderCash } from './money';
 import {
 	fromOrderRow,
 	isResting,
@@ -175,15 +175,23 @@ export async function runGroup(
 			lastPriceCents: cache.lastPriceCents,
 			orders: [...batch.touched],
 			trades: batch.trades,
+			// Only positions that differ from the stored ones (a buy order leaves its position as it was).
 			positions: [...batch.touchedPositions].flatMap((userId) => {
 				const position = cache.positions.get(userId);
-				return position ? [{ userId, ...position }] : [];
+				const stored = cache.storedPositions.get(userId) ?? positionKey(emptyPosition());
+				return position && positionKey(position) !== stored ? [{ userId, ...position }] : [];
 			}),
 			money: batch.money,
 			levelChanges: batch.levelChanges
 		});
 	});
 	await writeGroup(client, writes, cash, now, context);
+	for (const write of writes) {
+		const { storedPositions } = books.find((book) => book.cache.optionId === write.optionId)!.cache;
+		for (const { userId, ...position } of write.positions) {
+			storedPositions.set(userId, positionKey(position));
+		}
+	}
 	books.forEach(({ cache }, b) => {
 		const batch = batches[b];
 		if (batch) cache.seq = batch.seq;

@@ -13,6 +13,8 @@ export class CachedBook {
 	book = new OrderBook();
 	readonly orders = new Map<string, OrderRecord>();
 	readonly positions = new Map<string, PositionState>();
+	/** Each position as the database has it (see positionKey), so unchanged ones are not written. */
+	readonly storedPositions = new Map<string, string>();
 	lastPriceCents: number | null = null;
 
 	constructor(readonly optionId: string) {}
@@ -66,15 +68,23 @@ export class CachedBook {
 			this.orders.set(order.id, order);
 		}
 		this.positions.clear();
+		this.storedPositions.clear();
 		for (const row of positions.rows) {
-			this.positions.set(row.user_id, {
+			const position = {
 				...emptyPosition(),
 				quantity: row.quantity,
 				costBasisCents: Number(row.cost_basis_cents),
 				realizedPnlCents: Number(row.realized_pnl_cents),
 				lockedQuantity: row.locked_quantity
-			});
+			};
+			this.positions.set(row.user_id, position);
+			this.storedPositions.set(row.user_id, positionKey(position));
 		}
 		this.seq = seq;
 	}
+}
+
+/** A position's values as one string, to tell whether it changed. */
+export function positionKey(position: PositionState): string {
+	return `${position.quantity} ${position.costBasisCents} ${position.realizedPnlCents} ${position.lockedQuantity}`;
 }
