@@ -5,12 +5,13 @@ import { SESSION_COOKIE } from '$lib/server/auth/sessions';
 import { envOrExit } from '$lib/server/env';
 import { services } from '$lib/server/services';
 import { handleTrpcRequest, TRPC_ENDPOINT } from '$lib/server/trpc/http';
-import { publishWebSocketAttacher } from '$lib/server/ws/app';
+import { publishTrpcHttpHandler, publishWebSocketAttacher } from '$lib/server/ws/app';
 
 export const init: ServerInit = async () => {
 	envOrExit();
 	await services();
 	publishWebSocketAttacher();
+	publishTrpcHttpHandler();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

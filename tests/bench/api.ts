@@ -2,19 +2,22 @@
 // @trpc/client with httpBatchLink, session cookie, the app router and context, a session lookup
 // per request as in hooks.server.ts) and directly on LocalEngine; the ratio is what the API
 // path keeps of the engine's throughput. The HTTP clients run in a second process, as real
-// clients would, so that they do not share the server's CPU. The HTTP server is tRPC's
-// standalone adapter, not the SvelteKit build, so SvelteKit's own request handling is not in
-// these figures.
+// clients would, so that they do not share the server's CPU, and send through a small fetch
+// over node:http with a keep-alive agent (see api-clients.ts: a real client picks its own HTTP
+// stack). The server is the node-level /trpc handler production puts in front of SvelteKit
+// (src/lib/server/trpc/app-node-http.ts, adapter-node's rules); what it leaves to SvelteKit
+// would get a 404 here, and none of the bench's calls does.
 import type { AddressInfo } from 'node:net';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createHTTPServer } from '@trpc/server/adapters/standalone';
+import { createServer } from 'node:http';
 import { LocalEngine } from '../../src/lib/engine/local';
 import { createSession } from '../../src/lib/server/auth/sessions';
 import { checkInvariants } from '../../src/lib/server/db/invariants';
-import { createContext } from '../../src/lib/server/trpc/context';
-import { appRouter } from '../../src/lib/server/trpc/root';
-import { sessionTokenOf } from '../../src/lib/server/ws/endpoint';
+import {
+	adapterNodeFacts,
+	createAppTrpcHttpHandler
+} from '../../src/lib/server/trpc/app-node-http';
 import { defaultLoginLimits } from '../../src/lib/server/auth/login';
 import type { TestDatabase } from '../fixtures/database';
 import { testServices } from '../fixtures/services';
@@ -51,21 +54,17 @@ export async function runApiBench(): Promise<ApiResult> {
 		}
 	);
 	services.logEngineCall = () => undefined;
-	let origin = '';
-	const server = createHTTPServer({
-		router: appRouter,
-		basePath: '/trpc/',
-		createContext: async ({ req }) =>
-			createContext({
-				services,
-				session: await services.sessions.find(sessionTokenOf(req)),
-				origin: req.headers.origin ?? null,
-				allowedOrigins: [origin],
-				clientAddress: req.socket.remoteAddress ?? ''
-			})
+	// The handler takes the process's services (services.ts) from here, as the app's do.
+	const servicesKey = Symbol.for('betwise.services');
+	(globalThis as Record<symbol, unknown>)[servicesKey] = Promise.resolve(services);
+	// adapter-node without ORIGIN: the site's own origin is https://<Host>.
+	const handleTrpc = createAppTrpcHttpHandler(adapterNodeFacts({}));
+	const server = createServer((req, res) => {
+		void handleTrpc(req, res, () => res.writeHead(404).end());
 	});
+	server.keepAliveTimeout = 65_000;
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 	try {
 		const direct = new LocalEngine(bench.db.pool);
 		const directFigures = await runClosedLoop(
@@ -80,7 +79,8 @@ export async function runApiBench(): Promise<ApiResult> {
 			bench.traders.map(async (userId) => (await createSession(bench.db.prisma, userId, 1)).token)
 		);
 		const apiFigures = await inClientProcess({
-			origin,
+			url: `http://${address}`,
+			origin: `https://${address}`,
 			tokens,
 			books: bench.books,
 			orders: ORDERS,
@@ -96,7 +96,9 @@ export async function runApiBench(): Promise<ApiResult> {
 			date: new Date().toISOString()
 		};
 	} finally {
+		server.closeAllConnections();
 		await new Promise((resolve) => server.close(resolve));
+		delete (globalThis as Record<symbol, unknown>)[servicesKey];
 		(services.engine as LocalEngine).stop();
 		await bench.close();
 	}

@@ -2,6 +2,7 @@
 // the cookie at upgrade. The dev server's Vite plugin and production's server.js both use it.
 import type { IncomingMessage, Server } from 'node:http';
 import { services } from '../services';
+import { adapterNodeFacts, createAppTrpcHttpHandler } from '../trpc/app-node-http';
 import { createContext } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import {
@@ -73,4 +74,16 @@ const attacherKey = Symbol.for('betwise.attachAppWebSocket');
  */
 export function publishWebSocketAttacher(): void {
 	(globalThis as { [attacherKey]?: typeof attachAppWebSocket })[attacherKey] = attachAppWebSocket;
+}
+
+const httpHandlerKey = Symbol.for('betwise.createAppTrpcHttpHandler');
+
+/**
+ * Makes the node-level /trpc HTTP handler (trpc/app-node-http.ts, adapter-node's rules for
+ * origin and address) reachable from server.js the same way, to put in front of SvelteKit.
+ */
+export function publishTrpcHttpHandler(): void {
+	(globalThis as { [httpHandlerKey]?: () => ReturnType<typeof createAppTrpcHttpHandler> })[
+		httpHandlerKey
+	] = () => createAppTrpcHttpHandler(adapterNodeFacts());
 }

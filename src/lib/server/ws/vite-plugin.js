@@ -1,6 +1,8 @@
 // Dev server: serves /trpc WebSocket upgrades on Vite's own http server (its HMR socket is left
-// to Vite). The app endpoint is loaded through Vite on the first upgrade, so the config stays
-// light. Plain JS with JSDoc types, so that vite.config imports it as it is.
+// to Vite), and plain tRPC HTTP calls on /trpc/ in front of SvelteKit's dev middleware with the
+// same node-level handler as production (src/lib/server/trpc/app-node-http.ts; what it does not
+// serve exactly goes on to SvelteKit). The app modules are loaded through Vite on first use, so
+// the config stays light. Plain JS with JSDoc types, so that vite.config imports it as it is.
 import { isTrpcWebSocketPath } from './path.js';
 
 /** @returns {import('vite').Plugin} */
@@ -9,6 +11,28 @@ export function trpcWebSocketDevPlugin() {
 		name: 'betwise-trpc-websocket',
 		apply: 'serve',
 		configureServer(server) {
+			/** @type {Promise<import('../trpc/node-http').NodeTrpcHandler> | undefined} */
+			let httpHandler;
+			server.middlewares.use((req, res, next) => {
+				if (!req.url?.startsWith('/trpc/')) return next();
+				httpHandler ??= server
+					.ssrLoadModule('/src/lib/server/trpc/app-node-http.ts')
+					.then((module) => {
+						const app = /** @type {typeof import('../trpc/app-node-http')} */ (module);
+						return app.createAppTrpcHttpHandler(
+							app.viteDevFacts(Boolean(server.config.server.https))
+						);
+					});
+				httpHandler
+					.then((handle) => handle(req, res, () => next()))
+					.catch((/** @type {unknown} */ error) => {
+						httpHandler = undefined;
+						server.config.logger.error(
+							`tRPC HTTP: ${error instanceof Error ? error.message : String(error)}`
+						);
+						if (!res.headersSent) next();
+					});
+			});
 			/** @type {Promise<import('./endpoint').WebSocketEndpoint> | undefined} */
 			let endpoint;
 			server.httpServer?.on('upgrade', (req, socket, head) => {
