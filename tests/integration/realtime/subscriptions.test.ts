@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants } from '../../../src/lib/server/db/invariants';
 import type { BookUpdate } from '../../../src/lib/server/trpc/routers/books/on-update.handler';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
+import { bookFanoutStats } from '../../../src/lib/server/ws/book-fanout';
 import { fanoutStats } from '../../../src/lib/server/ws/fanout';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
@@ -209,6 +210,8 @@ describe('books.onUpdate', () => {
 		const client = aClient();
 		/** Trade subscriptions the native fan-out path held when the client saw them start. */
 		let nativeTradeStarts = 0;
+		/** Book subscriptions the native book channel held when the client got their snapshot. */
+		let nativeBookStarts = 0;
 		// One cycle: subscribe, wait until the server has started it (the book's snapshot, or the
 		// trade stream's start), unsubscribe.
 		const cycle = (i: number) =>
@@ -218,6 +221,7 @@ describe('books.onUpdate', () => {
 						{ optionId },
 						{
 							onData: () => {
+								if (bookFanoutStats(services.events).subscribers > 0) nativeBookStarts++;
 								subscription.unsubscribe();
 								resolve();
 							},
@@ -251,10 +255,14 @@ describe('books.onUpdate', () => {
 			await client.close();
 		}
 		expect(nativeTradeStarts).toBe(CYCLES / 2);
+		expect(nativeBookStarts).toBe(CYCLES / 2);
 		for (const topic of topics) {
 			await expect.poll(() => services.events.listenerCount(topic)).toBe(0);
 		}
 		await expect.poll(() => fanoutStats(services.events)).toEqual({ channels: 0, subscribers: 0 });
+		await expect
+			.poll(() => bookFanoutStats(services.events))
+			.toEqual({ channels: 0, subscribers: 0, timers: 0 });
 		// Read directly (expect.poll runs timers of its own). A few timers come and go with the
 		// hub's poll and the pools' idle clients; a leak per cycle would leave thousands.
 		expect(activeTimers()).toBeLessThan(timersBefore + 10);

@@ -1,4 +1,5 @@
-// Native fan-out for subscriptions with many subscribers (trades.onTrade, markets.onPrice).
+// Native fan-out for subscriptions with many subscribers (trades.onTrade, markets.onPrice;
+// books.onUpdate, conflated per book, is in book-fanout.ts on the same NativeIterator).
 //
 // tRPC runs each subscription as an async iterator of its own: every event would pass through the
 // procedure's generator and the ws adapter's loop and be serialised again, once per subscriber,
@@ -104,11 +105,17 @@ function dataMessage(
 	};
 }
 
-function frameOf(target: Omit<SubscriptionTarget, 'socket'>, eventId: string, data: unknown) {
+/** That message as the Buffer every socket of one subscription id is sent. */
+export function frameOf(
+	target: Omit<SubscriptionTarget, 'socket'>,
+	eventId: string,
+	data: unknown
+): Buffer {
 	return Buffer.from(target.codec.encodeResponse(dataMessage(target, eventId, data)));
 }
 
-function sendFrame(socket: WebSocket, frame: Buffer): void {
+/** Through the socket's own `send`: the endpoint's cork and send-buffer bound apply. */
+export function sendFrame(socket: WebSocket, frame: Buffer): void {
 	if (socket.readyState === WEBSOCKET_OPEN) socket.send(frame, SEND_TEXT);
 }
 
@@ -160,7 +167,8 @@ class Group {
 const codecSerials = new WeakMap<FrameCodec, number>();
 let nextCodecSerial = 0;
 
-function groupKey(target: Omit<SubscriptionTarget, 'socket'>): string {
+/** Subscribers with the same key are sent the same frame for an event. */
+export function groupKey(target: Omit<SubscriptionTarget, 'socket'>): string {
 	let serial = codecSerials.get(target.codec);
 	if (serial === undefined) {
 		serial = nextCodecSerial++;
@@ -254,32 +262,38 @@ const DONE: IteratorReturnResult<void> = { done: true, value: undefined };
 
 /**
  * What the resolver returns over the app's WebSocket: tRPC iterates it (one pending `next()` for
- * the subscription's life) while events go to the socket from the channel.
+ * the subscription's life) while events go to the socket from elsewhere. `start` runs at the
+ * first `next()`, right after tRPC sent `started`; `release` once, when the call ends (stop,
+ * socket close, logout: the signal aborts) or fails.
  */
-class NativeSubscription<T> implements AsyncIterableIterator<TrackedEnvelope<T>, void, unknown> {
-	readonly #target: SubscriptionTarget;
+export abstract class NativeIterator<T> implements AsyncIterableIterator<
+	TrackedEnvelope<T>,
+	void,
+	unknown
+> {
 	readonly #signal: AbortSignal;
-	readonly #spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>);
 	#state: 'new' | 'running' | 'ended' = 'new';
-	#channel: Channel<T> | null = null;
-	#member: Member | null = null;
 	readonly #ended: Promise<IteratorResult<TrackedEnvelope<T>, void>>;
 	#resolveEnded!: (result: IteratorResult<TrackedEnvelope<T>, void>) => void;
 	#rejectEnded!: (error: unknown) => void;
-	readonly #onAbort = () => this.#end();
+	readonly #onAbort = () => this.end();
 
 	constructor(
-		target: SubscriptionTarget,
-		signal: AbortSignal,
-		spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>)
+		protected readonly target: SubscriptionTarget,
+		signal: AbortSignal
 	) {
-		this.#target = target;
 		this.#signal = signal;
-		this.#spec = spec;
 		this.#ended = new Promise((resolve, reject) => {
 			this.#resolveEnded = resolve;
 			this.#rejectEnded = reject;
 		});
+	}
+
+	protected abstract start(): void;
+	protected abstract release(): void;
+
+	get ended(): boolean {
+		return this.#state === 'ended';
 	}
 
 	[Symbol.asyncIterator](): this {
@@ -291,39 +305,84 @@ class NativeSubscription<T> implements AsyncIterableIterator<TrackedEnvelope<T>,
 			this.#state = 'running';
 			this.#signal.addEventListener('abort', this.#onAbort, { once: true });
 			if (this.#signal.aborted) {
-				this.#end();
-			} else if (typeof this.#spec === 'function') {
-				this.#spec().then(
-					(spec) => this.#join(spec),
-					(error: unknown) => this.#fail(error)
-				);
+				this.end();
 			} else {
-				this.#join(this.#spec);
+				try {
+					this.start();
+				} catch (error) {
+					this.fail(error);
+				}
 			}
 		}
 		return this.#ended;
 	}
 
 	return(): Promise<IteratorResult<TrackedEnvelope<T>, void>> {
-		this.#end();
+		this.end();
 		return Promise.resolve(DONE);
 	}
 
-	#join(spec: FanoutSpec<T>): void {
+	/** Ends the call with `error`: tRPC sends it to the client as the subscription's error. */
+	fail(error: unknown): void {
 		if (this.#state === 'ended') return;
+		this.#finish();
+		this.#rejectEnded(error);
+	}
+
+	end(): void {
+		if (this.#state === 'ended') return;
+		this.#finish();
+		this.#resolveEnded(DONE);
+	}
+
+	#finish(): void {
+		this.#state = 'ended';
+		this.#signal.removeEventListener('abort', this.#onAbort);
+		this.release();
+	}
+}
+
+/** A subscriber of a topic channel. */
+class NativeSubscription<T> extends NativeIterator<T> {
+	readonly #spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>);
+	#channel: Channel<T> | null = null;
+	#member: Member | null = null;
+
+	constructor(
+		target: SubscriptionTarget,
+		signal: AbortSignal,
+		spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>)
+	) {
+		super(target, signal);
+		this.#spec = spec;
+	}
+
+	protected start(): void {
+		if (typeof this.#spec === 'function') {
+			this.#spec().then(
+				(spec) => this.#join(spec),
+				(error: unknown) => this.fail(error)
+			);
+		} else {
+			this.#join(this.#spec);
+		}
+	}
+
+	#join(spec: FanoutSpec<T>): void {
+		if (this.ended) return;
 		let channel: Channel<T>;
 		try {
 			channel = channelFor(spec);
 		} catch (error) {
-			this.#fail(error);
+			this.fail(error);
 			return;
 		}
-		const member = channel.join(this.#target, spec.maxHeld ?? DEFAULT_MAX_HELD);
+		const member = channel.join(this.target, spec.maxHeld ?? DEFAULT_MAX_HELD);
 		this.#channel = channel;
 		this.#member = member;
 		if (spec.replay) {
 			member.held = [];
-			this.#replay(spec, member, spec.replay).catch((error: unknown) => this.#fail(error));
+			this.#replay(spec, member, spec.replay).catch((error: unknown) => this.fail(error));
 		}
 	}
 
@@ -333,12 +392,12 @@ class NativeSubscription<T> implements AsyncIterableIterator<TrackedEnvelope<T>,
 		replay: NonNullable<FanoutSpec<T>['replay']>
 	): Promise<void> {
 		const missed = await replay.read(replay.afterId);
-		if (this.#state === 'ended') return;
+		if (this.ended) return;
 		const skip = new Set<string>();
 		for (const event of missed) {
 			skip.add(event.id);
 			const payload = spec.payloadOf(event);
-			if (payload !== undefined) sendFrame(member.socket, frameOf(this.#target, event.id, payload));
+			if (payload !== undefined) sendFrame(member.socket, frameOf(this.target, event.id, payload));
 		}
 		const held = member.held ?? [];
 		member.held = null;
@@ -349,22 +408,7 @@ class NativeSubscription<T> implements AsyncIterableIterator<TrackedEnvelope<T>,
 		member.skip = skip.size > 0 ? skip : null;
 	}
 
-	#fail(error: unknown): void {
-		if (this.#state === 'ended') return;
-		this.#leave();
-		this.#state = 'ended';
-		this.#rejectEnded(error);
-	}
-
-	#end(): void {
-		if (this.#state === 'ended') return;
-		this.#leave();
-		this.#state = 'ended';
-		this.#resolveEnded(DONE);
-	}
-
-	#leave(): void {
-		this.#signal.removeEventListener('abort', this.#onAbort);
+	protected release(): void {
 		if (this.#channel && this.#member) this.#channel.leave(this.#member);
 		this.#channel = null;
 		this.#member = null;

@@ -2,25 +2,24 @@
 // quantities, each tracked by its seq so a reconnecting client resumes where it stopped (from
 // the outbox) or gets a fresh snapshot when that is too old. Changes are conflated: a client gets
 // the latest state of the levels that moved at most every CONFLATE_MS, so a slow client never
-// makes the server queue every delta for it.
+// makes the server queue every delta for it. Over the app's WebSocket the conflation is per book
+// and each merged delta is encoded once for all subscribers (see ws/book-fanout.ts); anywhere else
+// this is a generator per subscriber.
 import { tracked } from '@trpc/server';
 import { readBookEventsSince, type HubEvent } from '$lib/server/events';
+import { CONFLATE_MS, bookLevelsOf, fanOutBook, type BookLevel } from '$lib/server/ws/book-fanout';
+import type { FanoutCall, TrackedStream } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import { bookTarget, callEngineOrThrow } from '../../served';
 import type { OnUpdateInput } from './on-update.schema';
 
-export const CONFLATE_MS = 100;
+export { CONFLATE_MS };
 /** Most missed updates replayed on reconnect; further behind, a snapshot is cheaper. */
 const MAX_REPLAY = 1_000;
 /** Most updates held for one subscriber between sends; beyond that it gets a snapshot. */
 const MAX_PENDING = 5_000;
 
-interface Level {
-	side: 'BUY' | 'SELL';
-	priceCents: number;
-	quantity: number;
-	orders: number;
-}
+type Level = BookLevel;
 
 export type BookUpdate =
 	| {
@@ -32,20 +31,74 @@ export type BookUpdate =
 	  }
 	| { type: 'delta'; fromSeq: string; seq: string; levels: Level[] };
 
-function levelsOf(event: HubEvent): Level[] | null {
-	const payload = event.payload as { levels?: Level[] } | null;
-	return event.kind === 'book.delta' && Array.isArray(payload?.levels) ? payload.levels : null;
-}
+type Snapshot = Extract<BookUpdate, { type: 'snapshot' }>;
+type Delta = Extract<BookUpdate, { type: 'delta' }>;
 
-export async function* onBookUpdate({
-	ctx,
-	input,
-	signal
-}: {
+const levelsOf = bookLevelsOf;
+
+interface Call {
 	ctx: Context;
 	input: OnUpdateInput;
 	signal?: AbortSignal;
-}) {
+}
+
+async function readSnapshot({ ctx, input }: Call): Promise<Snapshot> {
+	const target = await bookTarget(ctx, input.optionId);
+	const { value: book } = await callEngineOrThrow(ctx, 'getOrderBook', (engines) =>
+		engines.getOrderBook(target, input.optionId)
+	);
+	const { seq, bids, asks, lastPriceCents } = book;
+	return { type: 'snapshot', seq, bids, asks, lastPriceCents };
+}
+
+/**
+ * What a client that holds seq `lastEventId` missed, one delta per seq from the outbox, or null
+ * when that is not there in full (too old, too many): it then gets a snapshot.
+ */
+async function readMissed({
+	ctx,
+	input
+}: Call): Promise<{ afterSeq: bigint; deltas: Delta[] } | null> {
+	if (!input.lastEventId) return null;
+	const resumeFrom = BigInt(input.lastEventId);
+	const missed = await readBookEventsSince(ctx.db.pool, input.optionId, resumeFrom, MAX_REPLAY + 1);
+	const canReplay =
+		missed.length <= MAX_REPLAY &&
+		missed.every(
+			(event, index) => BigInt(event.bookSeq ?? -1) === resumeFrom + BigInt(index + 1)
+		) &&
+		missed.every((event) => levelsOf(event) !== null);
+	if (!canReplay) return null;
+	return {
+		afterSeq: resumeFrom,
+		deltas: missed.map((event) => ({
+			type: 'delta',
+			fromSeq: event.bookSeq!,
+			seq: event.bookSeq!,
+			levels: levelsOf(event)!
+		}))
+	};
+}
+
+export function onBookUpdate({
+	ctx,
+	input,
+	...call
+}: FanoutCall & { ctx: Context; input: OnUpdateInput }): TrackedStream<BookUpdate> {
+	return fanOutBook<Snapshot>(
+		call,
+		() => ({
+			hub: ctx.events,
+			optionId: input.optionId,
+			snapshot: () => readSnapshot({ ctx, input }),
+			replay: () => readMissed({ ctx, input })
+		}),
+		() => streamBookUpdates({ ctx, input, signal: call.signal })
+	);
+}
+
+/** The ordinary path: one generator, hub listener and conflation timer per subscriber. */
+async function* streamBookUpdates({ ctx, input, signal }: Call) {
 	let pending: HubEvent[] = [];
 	let overflowed = false;
 	let wake: (() => void) | null = null;
@@ -62,14 +115,7 @@ export async function* onBookUpdate({
 	const onAbort = () => wake?.();
 	signal?.addEventListener('abort', onAbort, { once: true });
 
-	const snapshot = async () => {
-		const target = await bookTarget(ctx, input.optionId);
-		const { value: book } = await callEngineOrThrow(ctx, 'getOrderBook', (engines) =>
-			engines.getOrderBook(target, input.optionId)
-		);
-		const { seq, bids, asks, lastPriceCents } = book;
-		return { type: 'snapshot' as const, seq, bids, asks, lastPriceCents };
-	};
+	const snapshot = () => readSnapshot({ ctx, input });
 	const pause = (ms: number) =>
 		new Promise<void>((resolve) => {
 			const timer = setTimeout(done, ms);
@@ -83,29 +129,12 @@ export async function* onBookUpdate({
 
 	try {
 		let seq: bigint;
-		const resumeFrom = input.lastEventId ? BigInt(input.lastEventId) : null;
-		const missed =
-			resumeFrom === null
-				? []
-				: await readBookEventsSince(ctx.db.pool, input.optionId, resumeFrom, MAX_REPLAY + 1);
-		const canReplay =
-			resumeFrom !== null &&
-			missed.length <= MAX_REPLAY &&
-			missed.every(
-				(event, index) => BigInt(event.bookSeq ?? -1) === resumeFrom + BigInt(index + 1)
-			) &&
-			missed.every((event) => levelsOf(event) !== null);
-		if (canReplay) {
-			seq = resumeFrom;
-			for (const event of missed) {
-				const levels = levelsOf(event)!;
-				yield tracked(event.bookSeq!, {
-					type: 'delta',
-					fromSeq: event.bookSeq!,
-					seq: event.bookSeq!,
-					levels
-				} satisfies BookUpdate);
-				seq = BigInt(event.bookSeq!);
+		const replayed = await readMissed({ ctx, input });
+		if (replayed) {
+			seq = replayed.afterSeq;
+			for (const delta of replayed.deltas) {
+				yield tracked(delta.seq, delta satisfies BookUpdate);
+				seq = BigInt(delta.seq);
 			}
 		} else {
 			const first = await snapshot();
