@@ -1,5 +1,6 @@
 import { router } from '../../init';
 import { onMyOrderUpdates } from './on-my-updates.handler';
+import { onMyUpdatesInput } from './on-my-updates.schema';
 import { authedProcedure } from '../../procedures';
 import { amendOrder } from './amend.handler';
 import { amendInput, amendOutput } from './amend.schema';
@@ -35,5 +36,5 @@ export const ordersRouter = router({
 		.mutation(cancelAllOrders),
 	list: authedProcedure.input(listInput).output(listOutput).query(listOrders),
 	get: authedProcedure.input(getInput).output(getOutput).query(getOrder),
-	onMyUpdates: authedProcedure.subscription(onMyOrderUpdates)
+	onMyUpdates: authedProcedure.input(onMyUpdatesInput).subscription(onMyOrderUpdates)
 });

@@ -1,18 +1,58 @@
-// The signed-in trader's order changes (status, fills) as their transactions commit.
+// The signed-in trader's order changes (status, fills) as their transactions commit. A client
+// that reconnects with `lastEventId` first gets the updates it missed, from the outbox; when it
+// missed more than MAX_ORDER_REPLAY, or its last item was a resync, it is told to resync (re-read
+// its orders) instead. Both come after the live subscription exists, so nothing falls between.
 import { tracked } from '@trpc/server';
-import { streamTopic } from '$lib/server/events';
+import { readTopicEventsAfter, streamTopic, type HubEvent } from '$lib/server/events';
 import type { OrderView } from '$lib/shared/orders';
 import type { AuthedContext } from '../../context';
+import type { OnMyUpdatesInput } from './on-my-updates.schema';
+
+/** Most missed updates replayed on reconnect; beyond it the client re-reads its orders. */
+export const MAX_ORDER_REPLAY = 1_000;
+
+const RESYNC = 'resync';
 
 export async function* onMyOrderUpdates({
 	ctx,
+	input,
 	signal
 }: {
 	ctx: AuthedContext;
+	input?: OnMyUpdatesInput;
 	signal?: AbortSignal;
 }) {
-	for await (const item of streamTopic(ctx.events, `user:${ctx.user.id}`, { signal })) {
-		if (item.type === 'overflow') {
+	const topic = `user:${ctx.user.id}`;
+	const after = input?.lastEventId;
+	const resync = (afterId: string): HubEvent[] => [
+		{
+			id: afterId,
+			topic,
+			kind: RESYNC,
+			optionId: null,
+			marketId: null,
+			userId: ctx.user.id,
+			bookSeq: null,
+			payload: null
+		}
+	];
+	const replay = after
+		? {
+				afterId: after,
+				read: async (afterId: string) => {
+					if (!/^\d+$/.test(afterId)) return resync(afterId);
+					const missed = await readTopicEventsAfter(
+						ctx.db.pool,
+						[topic],
+						afterId,
+						MAX_ORDER_REPLAY + 1
+					);
+					return missed.length > MAX_ORDER_REPLAY ? resync(afterId) : missed;
+				}
+			}
+		: undefined;
+	for await (const item of streamTopic(ctx.events, topic, { signal, replay })) {
+		if (item.type === 'overflow' || item.event.kind === RESYNC) {
 			yield tracked(`overflow-${Date.now()}`, { type: 'resync' as const });
 		} else if (item.event.kind === 'order') {
 			yield tracked(item.event.id, {
