@@ -126,6 +126,29 @@ describe('the built app over HTTP', () => {
 	});
 });
 
+describe('/metrics', () => {
+	const metrics = (headers: Record<string, string> = {}) =>
+		fetch(`${baseURL}/metrics`, { headers, redirect: 'manual' });
+
+	it('is served to a scraper with METRICS_TOKEN and to support staff', async () => {
+		const token = process.env.E2E_METRICS_TOKEN;
+		if (!token) throw new Error('E2E_METRICS_TOKEN is not set (run through npm run test:e2e)');
+		const scraped = await metrics({ authorization: `Bearer ${token}` });
+		expect(scraped.status).toBe(200);
+		expect(await scraped.text()).toMatch(/^# HELP betwise_engine_calls_total /m);
+		const staff = await metrics({ cookie: await sessionCookie('support@betwise.dev') });
+		expect(staff.status).toBe(200);
+	});
+
+	it('is refused to visitors, traders and wrong tokens', async () => {
+		const visitor = await metrics();
+		expect(visitor.status).toBe(401);
+		expect(visitor.headers.get('www-authenticate')).toBe('Bearer');
+		expect((await metrics({ cookie: makerCookie })).status).toBe(403);
+		expect((await metrics({ authorization: 'Bearer not-the-token' })).status).toBe(401);
+	});
+});
+
 describe('the built app over WebSocket', () => {
 	it('sends a book snapshot, then the change an order makes', async () => {
 		const client = socketClient(makerCookie);

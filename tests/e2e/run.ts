@@ -153,6 +153,7 @@ async function main(): Promise<number> {
 		const engineService = await engineServiceWiring(database.url, database.embedded);
 		const port = await findFreePort();
 		const origin = `http://127.0.0.1:${port}`;
+		const metricsToken = randomBytes(16).toString('hex');
 		const log = openSync(logPath, 'a');
 		server = spawn(process.execPath, ['server.js'], {
 			cwd: root,
@@ -167,6 +168,7 @@ async function main(): Promise<number> {
 				HOST: '127.0.0.1',
 				// adapter-node assumes https without it, and then refuses form posts as cross-site.
 				ORIGIN: origin,
+				METRICS_TOKEN: metricsToken,
 				LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
 			}
 		});
@@ -187,7 +189,12 @@ async function main(): Promise<number> {
 			{
 				cwd: root,
 				stdio: 'inherit',
-				env: { ...process.env, ...engineService.specEnv, E2E_BASE_URL: origin }
+				env: {
+					...process.env,
+					...engineService.specEnv,
+					E2E_BASE_URL: origin,
+					E2E_METRICS_TOKEN: metricsToken
+				}
 			}
 		);
 		const code = await new Promise<number>((resolve) =>

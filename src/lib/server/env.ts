@@ -51,7 +51,9 @@ const envSchema = z.object({
 	ENGINE_TIMEOUT_MS: int(10, 60_000).default(2_000),
 	BREAKER_FAILURE_THRESHOLD: int(1, 1_000).default(5),
 	BREAKER_ERROR_PERCENT: int(1, 100).default(50),
-	BREAKER_COOLDOWN_MS: int(100, 600_000).default(10_000)
+	BREAKER_COOLDOWN_MS: int(100, 600_000).default(10_000),
+	/** Bearer token a Prometheus scraper presents at /metrics; unset, only staff sessions see it. */
+	METRICS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional()
 });
 
 export type Env = z.infer<typeof envSchema>;
