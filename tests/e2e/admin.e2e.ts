@@ -39,4 +39,23 @@ describe('market administration', () => {
 		await expectText(controls, 'Market is now open.');
 		await admin.context.close();
 	});
+
+	it("shows a halt and the reopening on a trader's open page as they happen", async () => {
+		const trader = await signIn(browser, 'bob@betwise.dev');
+		await openMarket(trader.page, MARKET);
+		const admin = await signIn(browser, 'admin@betwise.dev');
+		await openMarket(admin.page, MARKET);
+		const controls = admin.page.getByTestId('admin-controls');
+		const halted = trader.page.getByTestId('order-ticket').getByText('Trading is halted for now.');
+
+		await controls.getByRole('button', { name: 'Halt trading' }).click();
+		await controls.getByRole('button', { name: 'Confirm: halt trading' }).click();
+		await halted.waitFor({ state: 'visible' });
+		await screenshot(trader.page, 'market-halted-trader-live-1280');
+
+		await controls.getByRole('button', { name: 'Reopen' }).click();
+		await controls.getByRole('button', { name: 'Confirm: reopen' }).click();
+		await halted.waitFor({ state: 'hidden' });
+		await Promise.all([trader.context.close(), admin.context.close()]);
+	});
 });

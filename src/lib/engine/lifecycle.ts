@@ -54,20 +54,37 @@ async function lockMarket(client: pg.ClientBase, marketId: string): Promise<Mark
 	return rows[0]?.status ?? null;
 }
 
-/** Bumps every book's seq and tells subscribers the book changed wholesale. */
+/**
+ * Bumps every book's seq and tells subscribers the book changed wholesale, and tells the
+ * market's own topic its status (as the transaction has left it) for pages open on it.
+ */
 async function bumpBooks(client: pg.ClientBase, marketId: string, kind: string): Promise<void> {
 	await client.query(
 		`WITH bumped AS (
 		     UPDATE books b SET seq = b.seq + 1, updated_at = now()
 		       FROM market_options o WHERE o.id = b.option_id AND o.market_id = $1
 		     RETURNING b.option_id, b.seq),
-		 inserted AS (
+		 book_events AS (
 		     INSERT INTO events (topic, kind, option_id, market_id, book_seq, payload)
 		     SELECT 'book:' || option_id, $2::text, option_id, $1::uuid, seq, json_build_object('seq', seq::text, 'reason', $2::text)
-		       FROM bumped RETURNING id)
-		 SELECT pg_notify('betwise_events', max(id)::text) FROM inserted`,
+		       FROM bumped RETURNING id),
+		 market_event AS (
+		     INSERT INTO events (topic, kind, market_id, payload)
+		     SELECT 'market:' || m.id, '${MARKET_STATUS_EVENT}', m.id, ${marketStatusJson('m')}
+		       FROM markets m WHERE m.id = $1 RETURNING id)
+		 SELECT pg_notify('betwise_events', max(id)::text)
+		   FROM (SELECT id FROM book_events UNION ALL SELECT id FROM market_event) ids`,
 		[marketId, kind]
 	);
+}
+
+/** The kind of the event on `market:<id>` that carries the market's new status. */
+export const MARKET_STATUS_EVENT = 'market.status';
+
+/** SQL for a market row's status as markets.onStatus sends it (`alias` names the markets row). */
+export function marketStatusJson(alias: string): string {
+	return `json_build_object('marketId', ${alias}.id, 'status', ${alias}.status,
+	        'resolution', ${alias}.resolution, 'resolvedOptionId', ${alias}.resolved_option_id)`;
 }
 
 function transition(

@@ -8,6 +8,7 @@ import { close, halt, reopen, resolve, voidIt } from './lifecycle.handler';
 import { lifecycleOutput, marketIdInput, resolveInput } from './lifecycle.schema';
 import { listMarkets } from './list.handler';
 import { onPrice, onPriceInput } from './on-price.handler';
+import { onStatus, onStatusInput } from './on-status.handler';
 import { listInput, listOutput } from './list.schema';
 
 const lifecycle = adminProcedure.input(marketIdInput).output(lifecycleOutput);
@@ -21,5 +22,6 @@ export const marketsRouter = router({
 	close: lifecycle.mutation(close),
 	resolve: adminProcedure.input(resolveInput).output(lifecycleOutput).mutation(resolve),
 	void: lifecycle.mutation(voidIt),
-	onPrice: publicProcedure.input(onPriceInput).subscription(onPrice)
+	onPrice: publicProcedure.input(onPriceInput).subscription(onPrice),
+	onStatus: publicProcedure.input(onStatusInput).subscription(onStatus)
 });

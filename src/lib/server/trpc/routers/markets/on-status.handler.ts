@@ -1,0 +1,67 @@
+// A market's status as it changes (halted, reopened, closed, resolved, voided), for pages open
+// on it. The current status comes first, read once the subscription listens, so no change falls
+// between the page's load and the stream; a reconnecting client gets the status as it is then.
+import { z } from 'zod';
+import { MARKET_STATUS_EVENT, marketStatusJson } from '$lib/engine/lifecycle';
+import type { HubEvent } from '$lib/server/events';
+import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
+import type { MarketStatus } from '$lib/shared/markets';
+import type { Context } from '../../context';
+import { domainError } from '../../errors';
+
+export const onStatusInput = z.strictObject({
+	marketId: z.uuid(),
+	/** Sent by tRPC's client on reconnect; the current status is sent whatever it is. */
+	lastEventId: z.string().regex(/^\d+$/).nullish()
+});
+
+export interface MarketStatusUpdate {
+	marketId: string;
+	status: MarketStatus;
+	resolution: 'OPTION' | 'VOID' | null;
+	resolvedOptionId: string | null;
+}
+
+const statusOf = (event: HubEvent) =>
+	event.kind === MARKET_STATUS_EVENT ? (event.payload as MarketStatusUpdate) : undefined;
+
+export function onStatus({
+	ctx,
+	input,
+	...call
+}: FanoutCall & { ctx: Context; input: z.infer<typeof onStatusInput> }) {
+	const topic = `market:${input.marketId}`;
+	const current = async (): Promise<HubEvent[]> => {
+		const { rows } = await ctx.db.pool.query<{ event_id: string; state: MarketStatusUpdate }>(
+			`SELECT (SELECT coalesce(max(id), 0) FROM events)::text AS event_id, ${marketStatusJson('m')} AS state
+			   FROM markets m WHERE m.id = $1`,
+			[input.marketId]
+		);
+		const row = rows[0];
+		if (!row) throw domainError('MARKET_NOT_FOUND', 'No such market');
+		return [
+			{
+				id: row.event_id,
+				topic,
+				kind: MARKET_STATUS_EVENT,
+				optionId: null,
+				marketId: input.marketId,
+				userId: null,
+				bookSeq: null,
+				payload: row.state
+			}
+		];
+	};
+	// A loader: it runs when the subscription is first read, after `started`, so an unknown
+	// market is the subscription's error, as for onPrice.
+	return fanOutTracked(call, async () => {
+		await current();
+		return {
+			hub: ctx.events,
+			kind: 'status',
+			topics: [topic],
+			payloadOf: statusOf,
+			replay: { afterId: input.lastEventId ?? '0', read: current }
+		};
+	});
+}
