@@ -52,6 +52,8 @@ const envSchema = z.object({
 	BREAKER_FAILURE_THRESHOLD: int(1, 1_000).default(5),
 	BREAKER_ERROR_PERCENT: int(1, 100).default(50),
 	BREAKER_COOLDOWN_MS: int(100, 600_000).default(10_000),
+	/** How long the event outbox keeps an event (for reconnecting clients to replay). */
+	EVENTS_RETENTION_HOURS: int(1, 24 * 365).default(24 * 7),
 	/** Bearer token a Prometheus scraper presents at /metrics; unset, only staff sessions see it. */
 	METRICS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional()
 });

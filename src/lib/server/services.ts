@@ -12,7 +12,7 @@ import { SessionCache } from './auth/session-cache';
 import { database } from './db/database';
 import type { Database } from './db/connect';
 import { env, type Env } from './env';
-import { EventHub } from './events';
+import { EventHub, startEventPruner } from './events';
 import { isPglite } from './db/kind';
 import { createFlagService, type FlagService } from './flags';
 import type { EngineResolver } from './flags/choice';
@@ -83,6 +83,7 @@ async function build(): Promise<Services> {
 	const db = await database();
 	const local = new LocalEngine(db.pool);
 	local.startExpirySweeper();
+	startEventPruner(db.pool, { retentionHours: config.EVENTS_RETENTION_HOURS });
 	// On PGlite the hub polls through the app's one connection: a second connection to it would
 	// share (and disturb) the same session.
 	const events = new EventHub({

@@ -8,5 +8,6 @@ export {
 	replayAfter
 } from './outbox';
 export type { HubEvent, SnapshotBatch } from './outbox';
+export { pruneEvents, startEventPruner } from './prune';
 export { streamTopic } from './stream';
 export type { TopicStreamItem, TopicStreamOptions } from './stream';
