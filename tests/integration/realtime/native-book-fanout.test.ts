@@ -21,10 +21,10 @@ import { bookFanoutStats, fanOutBook } from '../../../src/lib/server/ws/book-fan
 import { sharingTransformer } from '../../../src/lib/server/ws/encoding';
 import { attachWebSocketServer } from '../../../src/lib/server/ws/endpoint';
 import { SESSION_CLOSE_CODE } from '../../../src/lib/server/ws/endpoint';
-import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 import { z } from 'zod';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
+import { committedBook, placeRandomOrders } from '../../fixtures/book-flow';
 import { aMarket } from '../../fixtures/markets';
 import { aTrader, type TestServices } from '../../fixtures/services';
 
@@ -107,47 +107,6 @@ class ClientBook {
 	}
 }
 
-async function serverBook(optionId: string) {
-	const book = await services.engine.getOrderBook(optionId);
-	if (!book.ok) throw new Error(book.message);
-	const levels = new Map<string, number>();
-	for (const level of book.value.bids) levels.set(`BUY:${level.priceCents}`, level.quantity);
-	for (const level of book.value.asks) levels.set(`SELL:${level.priceCents}`, level.quantity);
-	return {
-		seq: book.value.seq,
-		sorted: [...levels.entries()].sort(([a], [b]) => a.localeCompare(b))
-	};
-}
-
-async function randomOrders(
-	market: { id: string },
-	optionId: string,
-	count: number,
-	seed: number,
-	onEach?: (i: number) => void | Promise<void>
-) {
-	const traders = [
-		await aTrader(db, { cashCents: 10_000_000n }),
-		await aTrader(db, { cashCents: 10_000_000n })
-	];
-	let state = seed;
-	const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-	for (let i = 0; i < count; i++) {
-		const result = await services.engine.place(
-			traders[i % 2]!.id,
-			PlaceOrderInput.parse({
-				marketId: market.id,
-				optionId,
-				side: next() < 0.5 ? 'BUY' : 'SELL',
-				priceCents: 40 + Math.floor(next() * 21),
-				quantity: 1 + Math.floor(next() * 9)
-			})
-		);
-		if (!result.ok) throw new Error(result.message);
-		await onEach?.(i);
-	}
-}
-
 /** Subscribes `book` to `optionId` on `client`; resolves once the first update arrived. */
 function follow(
 	client: ReturnType<typeof appClient>,
@@ -169,6 +128,15 @@ function follow(
 	);
 	return { subscription, started };
 }
+
+const serverBook = (optionId: string) => committedBook(services.engine, optionId);
+const randomOrders = (
+	market: { id: string },
+	optionId: string,
+	count: number,
+	seed: number,
+	onEach?: (i: number) => void | Promise<void>
+) => placeRandomOrders(db, services.engine, { marketId: market.id, optionId }, count, seed, onEach);
 
 describe('books.onUpdate, natively fanned out per book', () => {
 	it('sends every subscriber a snapshot then deltas without gap or duplicate across 1,000 orders, ending equal to the committed book', async () => {
