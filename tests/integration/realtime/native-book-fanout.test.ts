@@ -11,7 +11,6 @@ import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { applyBookUpdate, type LadderBook } from '../../../src/lib/components/book-state';
 import { createSession, findActiveSession } from '../../../src/lib/server/auth/sessions';
 import { createContext } from '../../../src/lib/server/trpc/context';
 import type { BookUpdate } from '../../../src/lib/server/trpc/routers/books/on-update.handler';
@@ -24,7 +23,7 @@ import { SESSION_CLOSE_CODE } from '../../../src/lib/server/ws/endpoint';
 import { z } from 'zod';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
-import { committedBook, placeRandomOrders } from '../../fixtures/book-flow';
+import { ClientBook, committedBook, placeRandomOrders } from '../../fixtures/book-flow';
 import { aMarket } from '../../fixtures/markets';
 import { aTrader, type TestServices } from '../../fixtures/services';
 
@@ -44,68 +43,6 @@ afterAll(async () => {
 
 const stats = () => bookFanoutStats(services.events);
 const FREE = { channels: 0, subscribers: 0, timers: 0 };
-
-/** A client-side book that checks every update follows the one before it. */
-class ClientBook {
-	seq = -1n;
-	levels = new Map<string, number>();
-	snapshots = 0;
-	deltas = 0;
-	problems: string[] = [];
-	/** The app's own view of the same stream (src/lib/components/book-state.ts). */
-	ladder: LadderBook = { seq: '0', bids: [], asks: [], lastPriceCents: null };
-	readonly ids: string[] = [];
-	private waiters: { seq: bigint; resolve: () => void }[] = [];
-
-	apply(update: BookUpdate, id?: string) {
-		if (id !== undefined) {
-			this.ids.push(id);
-			if (id !== update.seq) this.problems.push(`tracked id ${id} for seq ${update.seq}`);
-		}
-		if (update.type === 'snapshot') {
-			this.snapshots++;
-			this.levels.clear();
-			for (const level of update.bids) this.levels.set(`BUY:${level.priceCents}`, level.quantity);
-			for (const level of update.asks) this.levels.set(`SELL:${level.priceCents}`, level.quantity);
-		} else {
-			this.deltas++;
-			if (BigInt(update.fromSeq) !== this.seq + 1n) {
-				this.problems.push(`delta from ${update.fromSeq} after ${this.seq}`);
-			}
-			if (BigInt(update.seq) < BigInt(update.fromSeq)) {
-				this.problems.push(`delta ${update.fromSeq}..${update.seq}`);
-			}
-			for (const level of update.levels) {
-				const key = `${level.side}:${level.priceCents}`;
-				if (level.quantity === 0) this.levels.delete(key);
-				else this.levels.set(key, level.quantity);
-			}
-		}
-		this.ladder = applyBookUpdate(this.ladder, update);
-		this.seq = BigInt(update.seq);
-		this.waiters = this.waiters.filter((waiter) => {
-			if (this.seq < waiter.seq) return true;
-			waiter.resolve();
-			return false;
-		});
-	}
-
-	reached(seq: string | bigint | number): Promise<void> {
-		if (this.seq >= BigInt(seq)) return Promise.resolve();
-		return new Promise((resolve) => this.waiters.push({ seq: BigInt(seq), resolve }));
-	}
-
-	sorted() {
-		return [...this.levels.entries()].sort(([a], [b]) => a.localeCompare(b));
-	}
-
-	ladderSorted() {
-		return [
-			...this.ladder.bids.map((level) => [`BUY:${level.priceCents}`, level.quantity] as const),
-			...this.ladder.asks.map((level) => [`SELL:${level.priceCents}`, level.quantity] as const)
-		].sort(([a], [b]) => a.localeCompare(b));
-	}
-}
 
 /** Subscribes `book` to `optionId` on `client`; resolves once the first update arrived. */
 function follow(

@@ -8,7 +8,7 @@ import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 import { bookFanoutStats } from '../../../src/lib/server/ws/book-fanout';
 import { fanoutStats } from '../../../src/lib/server/ws/fanout';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
-import { committedBook, placeRandomOrders } from '../../fixtures/book-flow';
+import { ClientBook, committedBook, placeRandomOrders } from '../../fixtures/book-flow';
 import { aMarket } from '../../fixtures/markets';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
 import { aTrader, type TestServices } from '../../fixtures/services';
@@ -28,50 +28,6 @@ afterAll(async () => {
 });
 
 const aClient = () => appClient(app.origin);
-
-/** A client-side book that applies snapshots and deltas, and checks they arrive in seq order. */
-class ClientBook {
-	seq = -1n;
-	levels = new Map<string, number>();
-	snapshots = 0;
-	deltas = 0;
-	problems: string[] = [];
-	private waiters: { seq: bigint; resolve: () => void }[] = [];
-
-	apply(update: BookUpdate) {
-		if (update.type === 'snapshot') {
-			this.snapshots++;
-			this.levels.clear();
-			for (const level of update.bids) this.levels.set(`BUY:${level.priceCents}`, level.quantity);
-			for (const level of update.asks) this.levels.set(`SELL:${level.priceCents}`, level.quantity);
-		} else {
-			this.deltas++;
-			if (BigInt(update.fromSeq) !== this.seq + 1n) {
-				this.problems.push(`delta from ${update.fromSeq} after ${this.seq}`);
-			}
-			for (const level of update.levels) {
-				const key = `${level.side}:${level.priceCents}`;
-				if (level.quantity === 0) this.levels.delete(key);
-				else this.levels.set(key, level.quantity);
-			}
-		}
-		this.seq = BigInt(update.seq);
-		this.waiters = this.waiters.filter((waiter) => {
-			if (this.seq < waiter.seq) return true;
-			waiter.resolve();
-			return false;
-		});
-	}
-
-	reached(seq: string | bigint): Promise<void> {
-		if (this.seq >= BigInt(seq)) return Promise.resolve();
-		return new Promise((resolve) => this.waiters.push({ seq: BigInt(seq), resolve }));
-	}
-
-	sorted() {
-		return [...this.levels.entries()].sort(([a], [b]) => a.localeCompare(b));
-	}
-}
 
 const serverBook = (optionId: string) => committedBook(services.engine, optionId);
 const randomOrders = (
