@@ -1,4 +1,5 @@
-// ADMIN moves a market through its life from the market page; traders do not see those controls.
+// ADMIN moves a market through its life from the market page (traders do not see those controls,
+// and see the changes live), and signs a user out everywhere from the support pages.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectText, launchBrowser, screenshot, signIn } from './fixtures/browser';
@@ -57,5 +58,29 @@ describe('market administration', () => {
 		await controls.getByRole('button', { name: 'Confirm: reopen' }).click();
 		await halted.waitFor({ state: 'hidden' });
 		await Promise.all([trader.context.close(), admin.context.close()]);
+	});
+});
+
+describe('user administration', () => {
+	it('lets an admin sign a trader out everywhere; support staff do not get the button', async () => {
+		const trader = await signIn(browser, 'bob@betwise.dev');
+		await trader.page.goto('/portfolio');
+		const admin = await signIn(browser, 'admin@betwise.dev');
+		await admin.page.goto('/support/users?q=bob');
+		await admin.page.getByRole('link', { name: /bob@betwise\.dev/ }).click();
+		const revoke = admin.page.getByTestId('revoke-sessions');
+		await revoke.getByRole('button', { name: 'Sign out everywhere' }).click();
+		await revoke.getByRole('button', { name: 'Confirm: sign out everywhere' }).click();
+		await expectText(revoke, /Signed Bob Trader out of [1-9]\d* sessions?\./);
+		await screenshot(admin.page, 'support-users-revoked-1280');
+		// The trader's next page load finds no session.
+		await trader.page.goto('/portfolio');
+		await trader.page.waitForURL(/\/login/);
+
+		const support = await signIn(browser, 'support@betwise.dev');
+		await support.page.goto(admin.page.url());
+		await support.page.getByTestId('balance-cash').waitFor();
+		expect(await support.page.getByTestId('revoke-sessions').count()).toBe(0);
+		await Promise.all([trader, admin, support].map(({ context }) => context.close()));
 	});
 });
