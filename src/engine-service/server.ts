@@ -28,9 +28,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 	const routes = engineRoutes(options);
 	const log = options.log ?? ((line: string) => console.info(line));
 	let closing = false;
+	/** Answers being worked on: when the service starts closing, they close their connections. */
+	const answering = new Set<ServerResponse>();
 
 	const server = createServer((req, res) => {
 		const started = performance.now();
+		answering.add(res);
+		res.once('close', () => answering.delete(res));
 		res.once('finish', () => {
 			const path = (req.url ?? '/').split('?')[0];
 			const latencyMs = (performance.now() - started).toFixed(2);
@@ -68,6 +72,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 		},
 		async close(graceMs = 10_000) {
 			closing = true;
+			// A request already in flight keeps its connection alive otherwise, and the service
+			// would wait out the whole grace period for a client to let go of it.
+			for (const res of answering) if (!res.headersSent) res.setHeader('connection', 'close');
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			server.closeIdleConnections();
 			await updates.close();

@@ -1,13 +1,15 @@
 // The engine service's HTTP surface, called with real fetches against a real child process:
 // the token, the envelope, 400s that name the field, the body limit, unknown routes and methods,
-// domain failures with their codes, and a graceful stop.
+// domain failures with their codes, and a graceful stop that finishes what is in flight.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineUnavailableError } from '../../../src/lib/engine/engine';
 import { RemoteEngine } from '../../../src/lib/engine/remote';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aFundedTrader } from '../../fixtures/engine';
 import { startEngineService, type EngineServiceProcess } from '../../fixtures/engine-service';
+import { startHoldingProxy } from '../../fixtures/holding-proxy';
 import { aMarket } from '../../fixtures/markets';
 
 let db: TestDatabase;
@@ -242,5 +244,40 @@ describe('stopping the service', () => {
 		expect(await second.stop()).toBe(0);
 		expect(second.output()).toMatch(/engine service stopped/);
 		await expect(fetch(second.healthUrl)).rejects.toThrow();
+	});
+
+	it('finishes an order in flight when SIGTERM comes, then exits', async () => {
+		const proxy = await startHoldingProxy(db.url);
+		const second = await startEngineService({ databaseUrl: proxy.url, token });
+		try {
+			const { body } = await anOrder();
+			const place = () =>
+				fetch(`${second.baseUrl}/orders`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+					body: JSON.stringify(body)
+				});
+			expect((await place()).status).toBe(200);
+			// The next order reaches the service, which starts its transaction: the database
+			// never sees it while the proxy holds it.
+			proxy.hold();
+			const held = once(proxy.events, 'held');
+			const inFlight = place();
+			await held;
+			second.process.kill('SIGTERM');
+			await expect.poll(() => second.output()).toMatch(/finishing requests in flight/);
+			proxy.release();
+			const response = await inFlight;
+			expect(response.status).toBe(200);
+			// It closes its connection, so the service need not wait out its grace period for it.
+			expect(response.headers.get('connection')).toBe('close');
+			const json = (await response.json()) as { data: { order: { status: string } } };
+			expect(json.data.order.status).toBe('OPEN');
+			expect(await second.stop()).toBe(0);
+			expect(second.output()).toMatch(/engine service stopped/);
+		} finally {
+			await second.kill();
+			await proxy.close();
+		}
 	});
 });
