@@ -164,38 +164,43 @@ export async function runGroup(
 			: fail('UNKNOWN_OPTION', `No option ${books[b]!.cache.optionId}`);
 	}
 
-	const writes: BatchWrite[] = [];
-	books.forEach(({ cache }, b) => {
+	/** Per book: what it writes, and the positions it changed with their stored form. */
+	const written = books.map(({ cache }, b) => {
 		const batch = batches[b];
-		if (!batch) return;
-		writes.push({
+		if (!batch) return null;
+		// Only positions that differ from the stored ones (a buy order leaves its position as it was).
+		const changed = [...batch.touchedPositions].flatMap((userId) => {
+			const position = cache.positions.get(userId);
+			if (!position) return [];
+			const key = positionKey(position);
+			const stored = cache.storedPositions.get(userId) ?? positionKey(emptyPosition());
+			return key === stored ? [] : [{ userId, position, key }];
+		});
+		const write: BatchWrite = {
 			optionId: cache.optionId,
 			marketId: batch.marketId,
 			seq: batch.seq,
 			lastPriceCents: cache.lastPriceCents,
 			orders: [...batch.touched],
 			trades: batch.trades,
-			// Only positions that differ from the stored ones (a buy order leaves its position as it was).
-			positions: [...batch.touchedPositions].flatMap((userId) => {
-				const position = cache.positions.get(userId);
-				const stored = cache.storedPositions.get(userId) ?? positionKey(emptyPosition());
-				return position && positionKey(position) !== stored ? [{ userId, ...position }] : [];
-			}),
+			positions: changed.map(({ userId, position }) => ({ userId, ...position })),
 			money: batch.money,
 			levelChanges: batch.levelChanges
-		});
+		};
+		return { cache, batch, write, changed };
 	});
-	await writeGroup(client, writes, cash, now, context);
-	for (const write of writes) {
-		const { storedPositions } = books.find((book) => book.cache.optionId === write.optionId)!.cache;
-		for (const { userId, ...position } of write.positions) {
-			storedPositions.set(userId, positionKey(position));
-		}
+	await writeGroup(
+		client,
+		written.flatMap((book) => (book ? [book.write] : [])),
+		cash,
+		now,
+		context
+	);
+	for (const book of written) {
+		if (!book) continue;
+		book.cache.seq = book.batch.seq;
+		for (const { userId, key } of book.changed) book.cache.storedPositions.set(userId, key);
 	}
-	books.forEach(({ cache }, b) => {
-		const batch = batches[b];
-		if (batch) cache.seq = batch.seq;
-	});
 	return results.map((bookResults, b) => ({
 		results: bookResults,
 		trades: batches[b]?.trades ?? []

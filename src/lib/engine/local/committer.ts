@@ -73,13 +73,6 @@ export class GroupCommitter {
 		});
 	}
 
-	/** Commands waiting for a transaction. */
-	get queued(): number {
-		let count = 0;
-		for (const queue of this.waiting.values()) count += queue.length;
-		return count;
-	}
-
 	private start(): void {
 		while (this.inFlight < this.options.maxInFlight && this.hasReady()) {
 			this.inFlight++;
