@@ -52,16 +52,14 @@ export function onStatus({
 			}
 		];
 	};
-	// A loader: it runs when the subscription is first read, after `started`, so an unknown
-	// market is the subscription's error, as for onPrice.
-	return fanOutTracked(call, async () => {
-		await current();
-		return {
-			hub: ctx.events,
-			kind: 'status',
-			topics: [topic],
-			payloadOf: statusOf,
-			replay: { afterId: input.lastEventId ?? '0', read: current }
-		};
+	// The status is read once the subscriber listens (as its replay), whether or not it comes
+	// back with a lastEventId; an unknown market fails that read, which is the subscription's
+	// error, as for onPrice.
+	return fanOutTracked(call, {
+		hub: ctx.events,
+		kind: 'status',
+		topics: [topic],
+		payloadOf: statusOf,
+		replay: { afterId: input.lastEventId ?? '0', read: current }
 	});
 }
