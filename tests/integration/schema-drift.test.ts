@@ -56,6 +56,22 @@ const sqlOnlyIndexes = new Set([
 ]);
 
 /**
+ * Relations schema.prisma declares (so that Prisma can join them) whose foreign keys the
+ * migrations drop on purpose: the tables each order writes, where a key's row lock on its parent
+ * costs more than the write (see the hot_path_foreign_keys migration). db:check checks them.
+ */
+const droppedForeignKeys = new Set([
+	'ledger_entries(account_id) -> accounts(id) on delete Restrict',
+	'orders(market_id) -> markets(id) on delete Restrict',
+	'orders(option_id) -> market_options(id) on delete Restrict',
+	'orders(user_id) -> users(id) on delete Restrict',
+	'positions(option_id) -> market_options(id) on delete Restrict',
+	'positions(user_id) -> users(id) on delete Restrict',
+	'trades(market_id) -> markets(id) on delete Restrict',
+	'trades(option_id) -> market_options(id) on delete Restrict'
+]);
+
+/**
  * Columns schema.prisma declares as `Unsupported(...)`: Prisma's DMMF leaves them out, so they
  * are listed here as the migration makes them.
  */
@@ -245,8 +261,43 @@ describe('the migrated database', () => {
 						return `${tableOf(model)}(${from.join(',')}) -> ${tableOf(target)}(${to.join(',')}) on delete ${onDelete}`;
 					})
 			)
+			.filter((key) => !droppedForeignKeys.has(key))
 			.sort();
 		expect(actual).toEqual(expected);
+	});
+
+	it('keeps every relation whose foreign key it drops in schema.prisma', () => {
+		const declared = models.flatMap((model) =>
+			model.fields
+				.filter((field) => field.kind === 'object' && field.relationFromFields?.length)
+				.map(
+					(field) =>
+						`${tableOf(model)}(${field.relationFromFields!.map((name) => columnOf(model, name)).join(',')})`
+				)
+		);
+		for (const key of droppedForeignKeys) expect(declared).toContain(key.split(' -> ')[0]);
+	});
+
+	it('refuses to delete the users, markets, options and accounts that rows refer to', async () => {
+		const { rows } = await db.pool.query<{ id: string }>(
+			`INSERT INTO users (id, email, display_name, password_hash)
+			 VALUES (gen_random_uuid(), 'kept@test.betwise.dev', 'Kept', 'x') RETURNING id`
+		);
+		await db.pool.query(
+			`WITH m AS (INSERT INTO markets (id, slug, title, description, category, closes_at)
+			            VALUES (gen_random_uuid(), 'kept', 'Kept', 'kept', 'Test', now() + interval '1 day')
+			            RETURNING id)
+			 INSERT INTO market_options (id, market_id, label, sort_order)
+			 SELECT gen_random_uuid(), id, 'Yes', 0 FROM m`
+		);
+		await expect(db.pool.query(`DELETE FROM users WHERE id = $1`, [rows[0]!.id])).rejects.toThrow(
+			/rows of users are never deleted/
+		);
+		for (const table of ['markets', 'market_options', 'accounts']) {
+			await expect(db.pool.query(`DELETE FROM ${table}`)).rejects.toThrow(
+				new RegExp(`rows of ${table} are never deleted`)
+			);
+		}
 	});
 
 	it('refuses changes to the append-only ledger and audit tables', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants } from '../../../src/lib/server/db/invariants';
+import { assertInvariants, checkInvariants } from '../../../src/lib/server/db/invariants';
 import { LocalEngine } from '../../../src/lib/engine/local';
 import { connectDatabase } from '../../../src/lib/server/db/connect';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
@@ -95,5 +95,41 @@ describe('two processes on one database', () => {
 		} finally {
 			await other.close();
 		}
+	});
+});
+
+describe('referential checks in place of foreign keys', () => {
+	it('finds an order whose option belongs to another market, and a ledger row with no account', async () => {
+		const market = await aMarket(db);
+		const other = await aMarket(db);
+		const trader = await aTrader(db, { cashCents: 10_000n });
+		const name = 'every order, trade, position and ledger row refers to rows that exist';
+		const check = async () => (await checkInvariants(db.pool)).find((i) => i.name === name)!;
+		expect((await check()).ok).toBe(true);
+
+		const client = await db.pool.connect();
+		try {
+			await client.query('BEGIN');
+			await client.query(
+				`INSERT INTO orders (user_id, market_id, option_id, client_order_id, side, type, time_in_force,
+				        price_cents, quantity, status, engine)
+				 VALUES ($1, $2, $3, 'orphan', 'BUY', 'LIMIT', 'GTC', 50, 1, 'CANCELLED', 'local')`,
+				[trader.id, other.id, market.optionIds[0]]
+			);
+			await client.query(
+				`INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents)
+				 VALUES (nextval('ledger_journal_seq'), 2147483000, 'TRADE', 1)`
+			);
+			const found = (await checkInvariants(client)).find((i) => i.name === name)!;
+			expect(found.ok).toBe(false);
+			expect(found.examples.map((row) => JSON.parse(row).row).sort()).toEqual([
+				'ledger row',
+				'order'
+			]);
+		} finally {
+			await client.query('ROLLBACK');
+			client.release();
+		}
+		expect((await check()).ok).toBe(true);
 	});
 });

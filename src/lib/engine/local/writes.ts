@@ -82,10 +82,10 @@ trader_ledger AS (
 ),
 exchange_ledger AS (
 	INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, trade_id, market_id, created_at)
-	SELECT e.journal, (SELECT id FROM accounts WHERE option_id = e.option_id), e.kind, e.amount,
-		e.order_id, e.trade_id, e.market_id, $20::timestamptz
+	SELECT e.journal, a.id, e.kind, e.amount, e.order_id, e.trade_id, e.market_id, $20::timestamptz
 	FROM unnest($56::bigint[], $57::"LedgerKind"[], $58::bigint[], $59::bigint[], $60::bigint[],
 		$61::uuid[], $62::uuid[]) AS e(journal, kind, amount, order_id, trade_id, option_id, market_id)
+	JOIN accounts a ON a.option_id = e.option_id
 	RETURNING 1
 ),
 deltas AS (
@@ -121,13 +121,15 @@ new_events AS (
 		$77::jsonb[]) AS e
 	RETURNING id
 )
+-- The traders' balances go last: another group commit may hold some of those rows until it
+-- commits, and everything before them (this group's own books and rows) can be written meanwhile.
 SELECT (SELECT count(*) FROM new_orders) AS inserted_orders,
 	(SELECT count(*) FROM changed_orders) AS updated_orders,
 	(SELECT count(*) FROM trader_ledger) + (SELECT count(*) FROM exchange_ledger) AS ledger_rows,
-	(SELECT count(*) FROM trader_balances) AS balances,
 	(SELECT count(*) FROM book) AS books,
 	(SELECT count(*) FROM new_trades) + (SELECT count(*) FROM new_positions) + (SELECT count(*) FROM collateral) AS other,
-	(SELECT pg_notify('${EVENTS_CHANNEL}', max(id)::text) FROM new_events) AS notified`;
+	(SELECT pg_notify('${EVENTS_CHANNEL}', max(id)::text) FROM new_events) AS notified,
+	(SELECT count(*) FROM trader_balances) AS balances`;
 
 /** Columns of rows, built one row at a time: `columns.add(a, b, c)` appends to each. */
 class Columns<T extends unknown[]> {

@@ -13,6 +13,23 @@ const RESTING = `status IN ('OPEN', 'PARTIALLY_FILLED')`;
 
 export const invariants: { name: string; sql: string }[] = [
 	{
+		// The tables each order writes have no foreign keys (see the hot_path_foreign_keys migration).
+		name: 'every order, trade, position and ledger row refers to rows that exist',
+		sql: `SELECT 'order' AS row, id::text FROM orders o
+		       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)
+		          OR NOT EXISTS (SELECT 1 FROM market_options m WHERE m.id = o.option_id AND m.market_id = o.market_id)
+		      UNION ALL
+		      SELECT 'trade', id::text FROM trades t
+		       WHERE NOT EXISTS (SELECT 1 FROM market_options m WHERE m.id = t.option_id AND m.market_id = t.market_id)
+		      UNION ALL
+		      SELECT 'position', p.user_id || '/' || p.option_id FROM positions p
+		       WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id)
+		          OR NOT EXISTS (SELECT 1 FROM market_options m WHERE m.id = p.option_id)
+		      UNION ALL
+		      SELECT 'ledger row', id::text FROM ledger_entries l
+		       WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = l.account_id)`
+	},
+	{
 		name: 'the ledger sums to zero (no cash created or lost)',
 		sql: `SELECT sum(amount_cents) AS total FROM ledger_entries HAVING sum(amount_cents) <> 0`
 	},
