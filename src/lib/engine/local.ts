@@ -27,6 +27,8 @@ export interface LocalEngineOptions {
 	maxBatch?: number;
 	/** Most transactions in flight at once (each over different books). */
 	maxInFlight?: number;
+	/** Fewest commands a transaction takes while another one is being written. */
+	minConcurrentBatch?: number;
 }
 
 const RESTING = `status IN ('OPEN', 'PARTIALLY_FILLED')`;
@@ -40,12 +42,18 @@ export class LocalEngine implements TradingEngine {
 
 	constructor(
 		private readonly pool: pg.Pool,
-		{ engineName = 'local', maxBatch = 256, maxInFlight = 2 }: LocalEngineOptions = {}
+		{
+			engineName = 'local',
+			maxBatch = 256,
+			maxInFlight = 2,
+			minConcurrentBatch = 16
+		}: LocalEngineOptions = {}
 	) {
 		this.name = engineName;
 		this.committer = new GroupCommitter(pool, new IdAllocator(), {
 			maxBatch,
 			maxInFlight,
+			minConcurrentBatch,
 			namedStatements: () => this.usesRealPostgres()
 		});
 	}

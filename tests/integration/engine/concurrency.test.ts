@@ -117,6 +117,73 @@ describe('group commit', () => {
 		expect(await transactionsOf(trader!.id)).toBe(2);
 	});
 
+	it('starts a second transaction beside a running one only for a full enough group', async () => {
+		// The first connection the engine asks for after `gate` is armed waits until it opens.
+		let armed = false;
+		let connections = 0;
+		let open!: () => void;
+		const gate = new Promise<void>((resolve) => (open = resolve));
+		const pool = new Proxy(bed.db.pool, {
+			get(target, property) {
+				if (property !== 'connect') {
+					const value = Reflect.get(target, property, target) as unknown;
+					return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+				}
+				return async () => {
+					connections++;
+					if (armed) {
+						armed = false;
+						await gate;
+					}
+					return target.connect();
+				};
+			}
+		});
+		const engine = new LocalEngine(pool, { minConcurrentBatch: 16 });
+		const [held, full, few] = [await aMarket(bed.db), await aMarket(bed.db), await aMarket(bed.db)];
+		const [trader] = await tradersWithCash(bed.db, 1);
+		const buy = (market: MarketRef, i: number) =>
+			place(engine, trader!, market, { side: 'BUY', priceCents: 10 + (i % 20), quantity: 1 });
+		succeeded(await buy(held, 0));
+
+		armed = true;
+		const first = buy(held, 1);
+		// Two turns: the first transaction has taken its order and waits at the gate for a connection.
+		for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+		// 20 orders make a group worth a second transaction: they commit while the first still waits.
+		const many = await Promise.all(Array.from({ length: 20 }, (_, i) => buy(full, i)));
+		expect(many.map(succeeded).every((outcome) => outcome.order.status === 'OPEN')).toBe(true);
+		// 3 orders do not: they wait for the first transaction and go in the group after it, so the
+		// engine asks for no connection for them while the first one waits.
+		const asked = connections;
+		const three = Array.from({ length: 3 }, (_, i) => buy(few, i));
+		for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+		expect(connections).toBe(asked);
+		open();
+		await Promise.all([first, ...three]);
+
+		const { rows } = await bed.db.pool.query<{ market_id: string; xid: string }>(
+			`SELECT DISTINCT market_id, xmin::text AS xid FROM orders WHERE user_id = $1 AND id > $2`,
+			[trader!.id, await storedFirstId(trader!.id)]
+		);
+		const xidOf = (market: MarketRef) => {
+			const xids = rows.filter((row) => row.market_id === market.id).map((row) => Number(row.xid));
+			expect(new Set(xids).size).toBe(1);
+			return xids[0]!;
+		};
+		expect(xidOf(full)).toBeLessThan(xidOf(held));
+		expect(xidOf(held)).toBeLessThan(xidOf(few));
+	});
+
+	/** The id of the trader's first order, which went before the gate was armed. */
+	async function storedFirstId(userId: string): Promise<string> {
+		const { rows } = await bed.db.pool.query<{ id: string }>(
+			`SELECT min(id)::text AS id FROM orders WHERE user_id = $1`,
+			[userId]
+		);
+		return rows[0]!.id;
+	}
+
 	it("spends a trader's cash once across the books of one transaction", async () => {
 		const markets = [await aMarket(bed.db), await aMarket(bed.db)];
 		const [trader] = await tradersWithCash(bed.db, 1, 1_000n);

@@ -45,6 +45,8 @@ export interface CommitterOptions {
 	maxBatch: number;
 	/** Most transactions in flight at once. */
 	maxInFlight: number;
+	/** Fewest commands a transaction takes while another one is being written. */
+	minConcurrentBatch: number;
 	/** Whether statements may be prepared by name (not on the embedded database). */
 	namedStatements: () => Promise<boolean>;
 }
@@ -55,6 +57,8 @@ export class GroupCommitter {
 	/** Books in a transaction now: their next commands wait for it. */
 	private readonly busy = new Set<CachedBook>();
 	private inFlight = 0;
+	/** Transactions being written now (a runner between two groups is in flight, not settling). */
+	private settling = 0;
 	private arrivals = 0;
 
 	constructor(
@@ -74,7 +78,7 @@ export class GroupCommitter {
 	}
 
 	private start(): void {
-		while (this.inFlight < this.options.maxInFlight && this.hasReady()) {
+		while (this.inFlight < this.options.maxInFlight && this.mayStart()) {
 			this.inFlight++;
 			void this.run().finally(() => {
 				this.inFlight--;
@@ -83,20 +87,29 @@ export class GroupCommitter {
 		}
 	}
 
-	private hasReady(): boolean {
-		for (const cache of this.waiting.keys()) if (!this.busy.has(cache)) return true;
-		return false;
+	/**
+	 * Whether a transaction may start now: always when none is being written, and beside one
+	 * only for a group of at least minConcurrentBatch commands. A second transaction for the few
+	 * commands that came in meanwhile would cost as much as a full one and leave the next group
+	 * smaller; those commands wait for the running one to finish and go in the next, fuller group.
+	 */
+	private mayStart(): boolean {
+		let ready = 0;
+		for (const [cache, queue] of this.waiting) if (!this.busy.has(cache)) ready += queue.length;
+		return ready > 0 && (this.settling === 0 || ready >= this.options.minConcurrentBatch);
 	}
 
 	private async run(): Promise<void> {
 		for (;;) {
 			// Waits out the current turn of the event loop: what arrives in it joins this group.
 			await new Promise((resolve) => setImmediate(resolve));
+			if (!this.mayStart()) return;
 			const group = this.take();
-			if (group.length === 0) return;
+			this.settling++;
 			try {
 				await this.settle(group);
 			} finally {
+				this.settling--;
 				for (const share of group) this.busy.delete(share.cache);
 			}
 		}
