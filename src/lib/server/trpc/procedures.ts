@@ -15,7 +15,8 @@ export const publicProcedure = t.procedure.use(refuseForeignOrigin);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 	if (!ctx.user || !ctx.session) throw domainError('NOT_SIGNED_IN', 'Sign in first');
-	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+	// tRPC merges this into the context: only what changes (narrowed to non-null) is given.
+	return next({ ctx: { user: ctx.user, session: ctx.session } });
 });
 
 const requireRole = (roles: readonly Role[]) =>
