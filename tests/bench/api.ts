@@ -2,9 +2,9 @@
 // @trpc/client with httpBatchLink, session cookie, the app router and context, a session lookup
 // per request as in hooks.server.ts) and directly on LocalEngine; the ratio is what the API
 // path keeps of the engine's throughput. The HTTP clients run in a second process, as real
-// clients would, so that they do not share the server's CPU, and send through a small fetch
-// over node:http with a keep-alive agent (see api-clients.ts: a real client picks its own HTTP
-// stack). The server is the node-level /trpc handler production puts in front of SvelteKit
+// clients would (on this machine they still share its cores with the server), and send through
+// a small HTTP/1.1 fetch over one keep-alive socket each (see api-clients.ts: a real client
+// picks its own HTTP stack). The server is the node-level /trpc handler production puts in front of SvelteKit
 // (src/lib/server/trpc/app-node-http.ts, adapter-node's rules); what it leaves to SvelteKit
 // would get a 404 here, and none of the bench's calls does.
 import type { AddressInfo } from 'node:net';
