@@ -98,7 +98,7 @@ function expectedType(field: DmmfField): string {
 		case 'Boolean':
 			return 'bool';
 		case 'Json':
-			return 'jsonb';
+			return native === 'Json' ? 'json' : 'jsonb';
 		case 'DateTime':
 			return native === 'Timestamptz'
 				? `timestamptz(${field.nativeType?.[1][0] ?? 6})`

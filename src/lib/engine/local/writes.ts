@@ -118,7 +118,7 @@ new_events AS (
 	INSERT INTO events (topic, kind, option_id, market_id, user_id, book_seq, payload, created_at)
 	SELECT e.*, $20::timestamptz
 	FROM unnest($71::text[], $72::text[], $73::uuid[], $74::uuid[], $75::uuid[], $76::bigint[],
-		$77::jsonb[]) AS e
+		$77::json[]) AS e
 	RETURNING id
 )
 -- The traders' balances go last: another group commit may hold some of those rows until it

@@ -75,7 +75,7 @@ async function revokeAndAnnounce(prisma: PrismaClient, sessionIds: string[]): Pr
 		prisma.$executeRaw`
 			WITH inserted AS (
 			  INSERT INTO events (topic, kind, payload)
-			  VALUES (${SESSIONS_TOPIC}, 'session.revoked', ${payload}::jsonb)
+			  VALUES (${SESSIONS_TOPIC}, 'session.revoked', ${payload}::json)
 			  RETURNING id)
 			SELECT pg_notify(${EVENTS_CHANNEL}, id::text) FROM inserted`
 	]);

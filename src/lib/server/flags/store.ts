@@ -257,7 +257,7 @@ async function change(
 		await tx.$executeRaw`
 			WITH inserted AS (
 			  INSERT INTO events (topic, kind, payload)
-			  VALUES (${FLAGS_TOPIC}, ${`flag.${action}`}, ${payload}::jsonb)
+			  VALUES (${FLAGS_TOPIC}, ${`flag.${action}`}, ${payload}::json)
 			  RETURNING id)
 			SELECT pg_notify(${EVENTS_CHANNEL}, id::text) FROM inserted`;
 		return { ok: true, value: { changed: true, flag: after ?? null, auditId } };
