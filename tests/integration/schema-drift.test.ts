@@ -52,7 +52,10 @@ const dmmf = JSON.parse(
 /** Objects that schema.prisma cannot express and the migration adds on purpose. */
 const sqlOnlyIndexes = new Set([
 	'accounts(kind) unique partial',
-	'orders(option_id,priority) plain partial'
+	'orders(option_id,priority) plain partial',
+	'orders(expires_at) plain partial',
+	'events(option_id,book_seq) plain partial',
+	'events(user_id,id) plain partial'
 ]);
 
 /**
