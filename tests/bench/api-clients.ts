@@ -11,6 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../../src/lib/server/trpc/root';
+import type { PlaceOrderInput } from '../../src/lib/shared/orders';
 import type { BenchDatabase } from './bench-database';
 import { limitOrderFlow, runClosedLoop } from './bench-database';
 
@@ -23,6 +24,8 @@ export interface ApiClientsSetup {
 	tokens: string[];
 	books: BenchDatabase['books'];
 	orders: number;
+	/** Orders placed first, untimed (with another seed), so that the timed ones run compiled. */
+	warmupOrders: number;
 	seed: number;
 }
 
@@ -129,12 +132,18 @@ process.once('message', async (setup: ApiClientsSetup) => {
 			]
 		})
 	);
+	const place = async (client: number, input: PlaceOrderInput) => {
+		await clients[client]!.orders.place.mutate(input);
+	};
+	await runClosedLoop(
+		limitOrderFlow(setup.books, setup.warmupOrders, setup.seed + 100),
+		clients.length,
+		place
+	);
 	const figures = await runClosedLoop(
 		limitOrderFlow(setup.books, setup.orders, setup.seed),
 		clients.length,
-		async (client, input) => {
-			await clients[client]!.orders.place.mutate(input);
-		}
+		place
 	);
 	for (const connection of connections) connection.close();
 	process.send!(figures, () => process.exit(0));
