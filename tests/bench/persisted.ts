@@ -16,6 +16,12 @@ const TRADERS = 64;
 
 export interface PersistedRun extends LoadFigures {
 	trades: number;
+	/** Group-commit transactions, and their average size and time in each step (ms). */
+	transactions: number;
+	ordersPerTransaction: number;
+	lockMs: number;
+	runMs: number;
+	commitMs: number;
 }
 
 export interface PersistedResult {
@@ -49,7 +55,17 @@ export async function runPersistedBench(
 					trades += result.value.fills.length;
 				}
 			);
-			runs.push({ ...figures, trades });
+			const stats = engine.commitStats();
+			const average = (ms: number) => Number((ms / stats.transactions).toFixed(2));
+			runs.push({
+				...figures,
+				trades,
+				transactions: stats.transactions,
+				ordersPerTransaction: Number((stats.commands / stats.transactions).toFixed(1)),
+				lockMs: average(stats.lockMs),
+				runMs: average(stats.runMs),
+				commitMs: average(stats.commitMs)
+			});
 		}
 		const invariants = (await checkInvariants(bench.db.pool)).map(({ name, ok }) => ({ name, ok }));
 		return {
@@ -73,7 +89,9 @@ export function persistedRows(result: PersistedResult) {
 			'orders/s': run.ordersPerSec,
 			'p50 ms': run.p50Ms,
 			'p99 ms': run.p99Ms,
-			trades: run.trades
+			trades: run.trades,
+			'orders/txn': run.ordersPerTransaction,
+			'txn ms: lock/run/commit': `${run.lockMs} / ${run.runMs} / ${run.commitMs}`
 		})),
 		{
 			clients: 'invariants',
@@ -81,7 +99,9 @@ export function persistedRows(result: PersistedResult) {
 			'orders/s': '',
 			'p50 ms': '',
 			'p99 ms': '',
-			trades: ''
+			trades: '',
+			'orders/txn': '',
+			'txn ms: lock/run/commit': ''
 		}
 	];
 }

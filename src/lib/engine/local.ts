@@ -12,7 +12,7 @@ import type {
 	PositionView,
 	TradingEngine
 } from './engine';
-import { GroupCommitter, type SettledResult } from './local/committer';
+import { GroupCommitter, type CommitStats, type SettledResult } from './local/committer';
 import type { BookCommand } from './local/batch';
 import { isPglite } from '../server/db/kind';
 import { CachedBook } from './local/cached-book';
@@ -132,6 +132,11 @@ export class LocalEngine implements TradingEngine {
 			rows.map((row) => this.submit(row.option_id, { kind: 'expire', now }))
 		);
 		return results.reduce((sum, result) => sum + (result.ok ? result.affected.length : 0), 0);
+	}
+
+	/** What this engine's group commits have done so far, and where their time went. */
+	commitStats(): CommitStats {
+		return this.committer.stats();
 	}
 
 	/** Sweeps expired GTD orders every `intervalMs` until stop(). */

@@ -99,6 +99,9 @@ describe('group commit', () => {
 		);
 		expect(outcomes.map(succeeded).every((outcome) => outcome.order.status === 'OPEN')).toBe(true);
 		expect(await transactionsOf(trader!.id)).toBe(1);
+		const stats = bed.engine.commitStats();
+		expect(stats).toMatchObject({ transactions: 1, commands: 12 });
+		expect(stats.lockMs + stats.runMs + stats.commitMs).toBeGreaterThan(0);
 		expect(await cashOf(bed.db, trader!.id)).toMatchObject({
 			reserved: Array.from({ length: 12 }, (_, i) => 10 + i).reduce((a, b) => a + b)
 		});
@@ -115,6 +118,7 @@ describe('group commit', () => {
 		);
 		await Promise.all([first, ...rest]);
 		expect(await transactionsOf(trader!.id)).toBe(2);
+		expect(bed.engine.commitStats()).toMatchObject({ transactions: 2, commands: 12 });
 	});
 
 	it('starts a second transaction beside a running one only for a full enough group', async () => {

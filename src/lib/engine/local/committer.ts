@@ -36,6 +36,19 @@ interface Share {
 	items: Pending[];
 }
 
+/** What a committer has committed since it started, with where the transactions' time went. */
+export interface CommitStats {
+	transactions: number;
+	/** Commands the committed transactions carried. */
+	commands: number;
+	/** Milliseconds summed over the committed transactions: BEGIN and the books' locks... */
+	lockMs: number;
+	/** ...reading the books and cash, matching, and the group's write... */
+	runMs: number;
+	/** ...and COMMIT. */
+	commitMs: number;
+}
+
 /** Postgres errors worth a retry: deadlock, serialization failure, lock timeout. */
 const RETRYABLE = new Set(['40P01', '40001', '55P03']);
 const MAX_ATTEMPTS = 5;
@@ -60,12 +73,23 @@ export class GroupCommitter {
 	/** Transactions being written now (a runner between two groups is in flight, not settling). */
 	private settling = 0;
 	private arrivals = 0;
+	private readonly totals: CommitStats = {
+		transactions: 0,
+		commands: 0,
+		lockMs: 0,
+		runMs: 0,
+		commitMs: 0
+	};
 
 	constructor(
 		private readonly pool: pg.Pool,
 		private readonly ids: IdAllocator,
 		private readonly options: CommitterOptions
 	) {}
+
+	stats(): CommitStats {
+		return { ...this.totals };
+	}
 
 	submit(cache: CachedBook, command: BookCommand): Promise<SettledResult> {
 		return new Promise((resolve, reject) => {
@@ -153,6 +177,15 @@ export class GroupCommitter {
 		}
 	}
 
+	private count(books: { commands: unknown[] }[], began: number, locked: number, written: number) {
+		const totals = this.totals;
+		totals.transactions++;
+		totals.commands += books.reduce((sum, book) => sum + book.commands.length, 0);
+		totals.lockMs += locked - began;
+		totals.runMs += written - locked;
+		totals.commitMs += performance.now() - written;
+	}
+
 	private async commit(group: Share[]): Promise<void> {
 		let lockBalances = false;
 		// Asked before taking a connection: on the embedded database the pool has only one.
@@ -165,13 +198,17 @@ export class GroupCommitter {
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.pool.connect();
 			try {
+				const began = performance.now();
 				await client.query(beginAndLockSql(books.map((book) => book.cache.optionId)));
+				const locked = performance.now();
 				const outcomes = await runGroup(client, books, new Date(), {
 					ids: this.ids,
 					lockBalances,
 					namedStatements
 				});
+				const written = performance.now();
 				await client.query('COMMIT');
+				this.count(books, began, locked, written);
 				// Views are taken now: the records live on in the cache and later batches change them.
 				outcomes.forEach(({ results, trades }, book) => {
 					results.forEach((result, index) => {
