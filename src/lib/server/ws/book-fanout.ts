@@ -25,10 +25,11 @@ import type { EventHub, HubEvent } from '../events';
 import { deepFreeze } from '../events/outbox';
 import {
 	frameOf,
-	groupKey,
+	FrameGroups,
 	NativeIterator,
 	sendFrame,
 	type FanoutCall,
+	type FrameGroup,
 	type TrackedStream
 } from './fanout';
 import { subscriptionTargetOf, type SubscriptionTarget } from './frame';
@@ -81,14 +82,7 @@ interface Emitted {
 	delta: BookDelta;
 }
 
-class BookGroup {
-	readonly members = new Set<BookMember>();
-
-	constructor(
-		readonly key: string,
-		readonly target: Omit<SubscriptionTarget, 'socket'>
-	) {}
-}
+type BookGroup = FrameGroup<BookMember>;
 
 /** The call a member belongs to. */
 interface MemberOwner {
@@ -164,8 +158,11 @@ class BookMember {
 
 /** The subscribers of one book on one hub, behind one hub listener and one conflation timer. */
 class BookChannel {
-	readonly #groups = new Map<string, BookGroup>();
-	#size = 0;
+	readonly #groups = new FrameGroups<BookGroup, BookMember>((key, target) => ({
+		key,
+		target,
+		members: new Set()
+	}));
 	readonly #unsubscribe: () => void;
 	/** The last seq taken in. */
 	#seq: bigint | null = null;
@@ -182,7 +179,7 @@ class BookChannel {
 	}
 
 	get size(): number {
-		return this.#size;
+		return this.#groups.size;
 	}
 
 	get timers(): number {
@@ -190,25 +187,11 @@ class BookChannel {
 	}
 
 	join(target: SubscriptionTarget, subscription: MemberOwner): BookMember {
-		const key = groupKey(target);
-		let group = this.#groups.get(key);
-		if (!group) {
-			group = new BookGroup(key, { id: target.id, jsonrpc: target.jsonrpc, codec: target.codec });
-			this.#groups.set(key, group);
-		}
-		const member = new BookMember(group, subscription);
-		group.members.add(member);
-		this.#size++;
-		return member;
+		return this.#groups.join(target, (group) => new BookMember(group, subscription));
 	}
 
 	leave(member: BookMember): void {
-		const { group } = member;
-		if (!group.members.delete(member)) return;
-		if (group.members.size === 0 && this.#groups.get(group.key) === group) {
-			this.#groups.delete(group.key);
-		}
-		if (--this.#size === 0) {
+		if (this.#groups.leave(member)) {
 			this.#unsubscribe();
 			if (this.#timer !== null) clearTimeout(this.#timer);
 			this.#timer = null;

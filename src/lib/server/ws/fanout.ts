@@ -168,7 +168,7 @@ const codecSerials = new WeakMap<FrameCodec, number>();
 let nextCodecSerial = 0;
 
 /** Subscribers with the same key are sent the same frame for an event. */
-export function groupKey(target: Omit<SubscriptionTarget, 'socket'>): string {
+function groupKey(target: Omit<SubscriptionTarget, 'socket'>): string {
 	let serial = codecSerials.get(target.codec);
 	if (serial === undefined) {
 		serial = nextCodecSerial++;
@@ -177,10 +177,58 @@ export function groupKey(target: Omit<SubscriptionTarget, 'socket'>): string {
 	return `${serial}:${target.jsonrpc ?? ''}:${typeof target.id}:${target.id}`;
 }
 
+/** Subscribers that joined with the same groupKey: one frame serves them all. */
+export interface FrameGroup<M> {
+	readonly key: string;
+	readonly target: Omit<SubscriptionTarget, 'socket'>;
+	readonly members: Set<M>;
+}
+
+/** A channel's subscribers, in groups that share a frame, and how many there are. */
+export class FrameGroups<G extends FrameGroup<M>, M extends { readonly group: G }> {
+	readonly #groups = new Map<string, G>();
+	#size = 0;
+
+	constructor(
+		private readonly makeGroup: (key: string, target: Omit<SubscriptionTarget, 'socket'>) => G
+	) {}
+
+	get size(): number {
+		return this.#size;
+	}
+
+	values(): IterableIterator<G> {
+		return this.#groups.values();
+	}
+
+	/** Adds the member `make` builds for the target's group, made when it is the first. */
+	join(target: SubscriptionTarget, make: (group: G) => M): M {
+		const key = groupKey(target);
+		let group = this.#groups.get(key);
+		if (!group) {
+			group = this.makeGroup(key, { id: target.id, jsonrpc: target.jsonrpc, codec: target.codec });
+			this.#groups.set(key, group);
+		}
+		const member = make(group);
+		group.members.add(member);
+		this.#size++;
+		return member;
+	}
+
+	/** Removes a member; true when it was the last one. */
+	leave(member: M): boolean {
+		const { group } = member;
+		if (!group.members.delete(member)) return false;
+		if (group.members.size === 0 && this.#groups.get(group.key) === group) {
+			this.#groups.delete(group.key);
+		}
+		return --this.#size === 0;
+	}
+}
+
 /** The subscribers of one topic set and payload kind on one hub, behind one hub listener each. */
 class Channel<T> {
-	readonly #groups = new Map<string, Group>();
-	#size = 0;
+	readonly #groups = new FrameGroups<Group, Member>((key, target) => new Group(key, target));
 	readonly #unsubscribes: (() => void)[];
 
 	constructor(
@@ -192,29 +240,15 @@ class Channel<T> {
 	}
 
 	get size(): number {
-		return this.#size;
+		return this.#groups.size;
 	}
 
 	join(target: SubscriptionTarget, maxHeld: number): Member {
-		const key = groupKey(target);
-		let group = this.#groups.get(key);
-		if (!group) {
-			group = new Group(key, { id: target.id, jsonrpc: target.jsonrpc, codec: target.codec });
-			this.#groups.set(key, group);
-		}
-		const member = new Member(target.socket, group, maxHeld);
-		group.members.add(member);
-		this.#size++;
-		return member;
+		return this.#groups.join(target, (group) => new Member(target.socket, group, maxHeld));
 	}
 
 	leave(member: Member): void {
-		const { group } = member;
-		if (!group.members.delete(member)) return;
-		if (group.members.size === 0 && this.#groups.get(group.key) === group) {
-			this.#groups.delete(group.key);
-		}
-		if (--this.#size === 0) {
+		if (this.#groups.leave(member)) {
 			for (const unsubscribe of this.#unsubscribes) unsubscribe();
 			this.onEmpty();
 		}
