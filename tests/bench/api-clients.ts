@@ -12,7 +12,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../../src/lib/server/trpc/root';
 import type { PlaceOrderInput } from '../../src/lib/shared/orders';
-import type { BenchDatabase } from './bench-database';
+import type { BenchDatabase, LoadFigures } from './bench-database';
 import { limitOrderFlow, runClosedLoop } from './bench-database';
 
 export interface ApiClientsSetup {
@@ -28,6 +28,9 @@ export interface ApiClientsSetup {
 	warmupOrders: number;
 	seed: number;
 }
+
+/** What the clients tell api.ts: the warm-up is done (they wait for `go`), then the figures. */
+export type ApiClientsMessage = { kind: 'warmedUp' } | { kind: 'figures'; figures: LoadFigures };
 
 interface FetchInit {
 	method?: string;
@@ -140,11 +143,15 @@ process.once('message', async (setup: ApiClientsSetup) => {
 		clients.length,
 		place
 	);
+	await new Promise<void>((resolve) => {
+		process.send!({ kind: 'warmedUp' } satisfies ApiClientsMessage);
+		process.once('message', () => resolve());
+	});
 	const figures = await runClosedLoop(
 		limitOrderFlow(setup.books, setup.orders, setup.seed),
 		clients.length,
 		place
 	);
 	for (const connection of connections) connection.close();
-	process.send!(figures, () => process.exit(0));
+	process.send!({ kind: 'figures', figures } satisfies ApiClientsMessage, () => process.exit(0));
 });

@@ -23,12 +23,16 @@ import { defaultLoginLimits } from '../../src/lib/server/auth/login';
 import type { TestDatabase } from '../fixtures/database';
 import { testServices } from '../fixtures/services';
 import {
+	commitColumns,
+	commitFigures,
 	createBenchDatabase,
 	limitOrderFlow,
 	runClosedLoop,
+	type CommitFigures,
 	type LoadFigures
 } from './bench-database';
-import type { ApiClientsSetup } from './api-clients';
+import type { ApiClientsMessage, ApiClientsSetup } from './api-clients';
+import type { CommitStats } from '../../src/lib/engine/local/committer';
 
 const BOOKS = 20;
 const CLIENTS = 64;
@@ -41,8 +45,8 @@ const ORDERS = 16_000;
 const WARMUP_ORDERS = 4_000;
 
 export interface ApiResult {
-	direct: LoadFigures;
-	api: LoadFigures;
+	direct: LoadFigures & CommitFigures;
+	api: LoadFigures & CommitFigures;
 	/** api ÷ direct orders/s. */
 	ratio: number;
 	invariantsHold: boolean;
@@ -79,23 +83,29 @@ export async function runApiBench(): Promise<ApiResult> {
 			if (!result.ok) throw new Error(result.message);
 		};
 		await runClosedLoop(limitOrderFlow(bench.books, WARMUP_ORDERS, 11), CLIENTS, placeDirectly);
-		const directFigures = await runClosedLoop(
-			limitOrderFlow(bench.books, ORDERS, 1),
-			CLIENTS,
-			placeDirectly
-		);
+		const directBefore = direct.commitStats();
+		const directFigures = {
+			...(await runClosedLoop(limitOrderFlow(bench.books, ORDERS, 1), CLIENTS, placeDirectly)),
+			...commitFigures(directBefore, direct.commitStats())
+		};
+		// The app's engine, behind the router: its commits from the warm-up on are left out below.
+		const appEngine = services.engine as LocalEngine;
 		const tokens = await Promise.all(
 			bench.traders.map(async (userId) => (await createSession(bench.db.prisma, userId, 1)).token)
 		);
-		const apiFigures = await inClientProcess({
-			url: `http://${address}`,
-			origin: `https://${address}`,
-			tokens,
-			books: bench.books,
-			orders: ORDERS,
-			warmupOrders: WARMUP_ORDERS,
-			seed: 2
-		});
+		const api = await inClientProcess(
+			{
+				url: `http://${address}`,
+				origin: `https://${address}`,
+				tokens,
+				books: bench.books,
+				orders: ORDERS,
+				warmupOrders: WARMUP_ORDERS,
+				seed: 2
+			},
+			appEngine
+		);
+		const apiFigures = { ...api.figures, ...commitFigures(api.timedFrom, appEngine.commitStats()) };
 		const invariants = await checkInvariants(bench.db.pool);
 		return {
 			direct: directFigures,
@@ -114,27 +124,40 @@ export async function runApiBench(): Promise<ApiResult> {
 	}
 }
 
-/** Runs the HTTP clients in a child process and waits for their figures. */
-function inClientProcess(setup: ApiClientsSetup): Promise<LoadFigures> {
+/**
+ * Runs the HTTP clients in a child process and waits for their figures. Between the warm-up and
+ * the timed orders the child waits while the engine's commit counts are taken.
+ */
+function inClientProcess(
+	setup: ApiClientsSetup,
+	engine: LocalEngine
+): Promise<{ figures: LoadFigures; timedFrom: CommitStats }> {
 	const child = fork(fileURLToPath(new URL('./api-clients.ts', import.meta.url)), [], {
 		execArgv: ['--import', 'tsx'],
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 	});
+	let timedFrom: CommitStats | undefined;
 	return new Promise((resolve, reject) => {
-		child.once('message', (figures) => resolve(figures as LoadFigures));
+		child.on('message', (message: ApiClientsMessage) => {
+			if (message.kind === 'warmedUp') {
+				timedFrom = engine.commitStats();
+				child.send({ kind: 'go' });
+			} else resolve({ figures: message.figures, timedFrom: timedFrom! });
+		});
 		child.once('exit', (code) => reject(new Error(`the API bench clients exited (${code})`)));
 		child.send(setup);
 	});
 }
 
 export function apiRows(result: ApiResult) {
-	const row = (path: string, f: LoadFigures) => ({
+	const row = (path: string, f: LoadFigures & CommitFigures) => ({
 		path,
 		clients: f.clients,
 		orders: f.orders,
 		'orders/s': f.ordersPerSec,
 		'p50 ms': f.p50Ms,
-		'p99 ms': f.p99Ms
+		'p99 ms': f.p99Ms,
+		...commitColumns(f)
 	});
 	return [
 		row('LocalEngine directly', result.direct),
@@ -145,7 +168,9 @@ export function apiRows(result: ApiResult) {
 			orders: '',
 			'orders/s': '',
 			'p50 ms': result.invariantsHold ? 'invariants hold' : 'INVARIANTS BROKEN',
-			'p99 ms': ''
+			'p99 ms': '',
+			'orders/txn': '',
+			'txn ms: read/match/write': ''
 		}
 	];
 }

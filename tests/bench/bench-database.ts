@@ -7,6 +7,7 @@ import { connectDatabase, type Database } from '../../src/lib/server/db/connect'
 import { migrate } from '../../src/lib/server/db/migrator';
 import { deposit, openTraderAccounts } from '../../src/lib/server/ledger/accounts';
 import { PlaceOrderInput } from '../../src/lib/shared/orders';
+import type { CommitStats } from '../../src/lib/engine/local/committer';
 import { mulberry32 } from './workload';
 
 export interface BenchDatabase {
@@ -128,6 +129,36 @@ export interface LoadFigures {
 	ordersPerSec: number;
 	p50Ms: number;
 	p99Ms: number;
+}
+
+/** A run's group commits: how many, their average size, and each step's average time (ms). */
+export interface CommitFigures {
+	transactions: number;
+	ordersPerTransaction: number;
+	readMs: number;
+	matchMs: number;
+	writeMs: number;
+}
+
+/** What the engine committed between two of its commitStats(). */
+export function commitFigures(before: CommitStats, after: CommitStats): CommitFigures {
+	const transactions = after.transactions - before.transactions;
+	const average = (ms: number) => Number((ms / Math.max(transactions, 1)).toFixed(2));
+	return {
+		transactions,
+		ordersPerTransaction: average(after.commands - before.commands),
+		readMs: average(after.readMs - before.readMs),
+		matchMs: average(after.matchMs - before.matchMs),
+		writeMs: average(after.writeMs - before.writeMs)
+	};
+}
+
+/** The columns a table prints for them. */
+export function commitColumns(figures: CommitFigures) {
+	return {
+		'orders/txn': figures.ordersPerTransaction,
+		'txn ms: read/match/write': `${figures.readMs} / ${figures.matchMs} / ${figures.writeMs}`
+	};
 }
 
 /** Runs `inputs` from `clients` closed-loop clients (each waits for its answer) and times them. */

@@ -4,9 +4,12 @@
 import { LocalEngine } from '../../src/lib/engine/local';
 import { checkInvariants } from '../../src/lib/server/db/invariants';
 import {
+	commitColumns,
+	commitFigures,
 	createBenchDatabase,
 	limitOrderFlow,
 	runClosedLoop,
+	type CommitFigures,
 	type LoadFigures
 } from './bench-database';
 
@@ -14,14 +17,8 @@ import {
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 20);
 const TRADERS = 64;
 
-export interface PersistedRun extends LoadFigures {
+export interface PersistedRun extends LoadFigures, CommitFigures {
 	trades: number;
-	/** Group-commit transactions, and their average size and time in each step (ms). */
-	transactions: number;
-	ordersPerTransaction: number;
-	lockMs: number;
-	runMs: number;
-	commitMs: number;
 }
 
 export interface PersistedResult {
@@ -45,6 +42,7 @@ export async function runPersistedBench(
 		const runs: PersistedRun[] = [];
 		for (const { clients, orders } of plan) {
 			const engine = new LocalEngine(bench.db.pool, { maxBatch: 256 });
+			const before = engine.commitStats();
 			let trades = 0;
 			const figures = await runClosedLoop(
 				limitOrderFlow(bench.books, orders, clients),
@@ -55,17 +53,7 @@ export async function runPersistedBench(
 					trades += result.value.fills.length;
 				}
 			);
-			const stats = engine.commitStats();
-			const average = (ms: number) => Number((ms / stats.transactions).toFixed(2));
-			runs.push({
-				...figures,
-				trades,
-				transactions: stats.transactions,
-				ordersPerTransaction: Number((stats.commands / stats.transactions).toFixed(1)),
-				lockMs: average(stats.lockMs),
-				runMs: average(stats.runMs),
-				commitMs: average(stats.commitMs)
-			});
+			runs.push({ ...figures, trades, ...commitFigures(before, engine.commitStats()) });
 		}
 		const invariants = (await checkInvariants(bench.db.pool)).map(({ name, ok }) => ({ name, ok }));
 		return {
@@ -90,8 +78,7 @@ export function persistedRows(result: PersistedResult) {
 			'p50 ms': run.p50Ms,
 			'p99 ms': run.p99Ms,
 			trades: run.trades,
-			'orders/txn': run.ordersPerTransaction,
-			'txn ms: lock/run/commit': `${run.lockMs} / ${run.runMs} / ${run.commitMs}`
+			...commitColumns(run)
 		})),
 		{
 			clients: 'invariants',
@@ -101,7 +88,7 @@ export function persistedRows(result: PersistedResult) {
 			'p99 ms': '',
 			trades: '',
 			'orders/txn': '',
-			'txn ms: lock/run/commit': ''
+			'txn ms: read/match/write': ''
 		}
 	];
 }

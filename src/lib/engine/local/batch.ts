@@ -17,6 +17,7 @@ import {
 	type TradeRecord
 } from './records';
 import type { IdAllocator } from './ids';
+import { inOrder } from './pipeline';
 import { writeGroup, type BatchWrite, type BookLevelChange } from './writes';
 
 export type BookCommand =
@@ -91,16 +92,28 @@ export interface BatchContext {
 const fundedUsers = (commands: BookCommand[]) =>
 	new Set(commands.flatMap((c) => (c.kind === 'place' || c.kind === 'amend' ? [c.userId] : [])));
 
+/** When a group's transaction reached each step, as performance.now() values. */
+export interface GroupTimes {
+	/** Began, locked its books, read their state: the first round trip. */
+	read: number;
+	/** Matched the group in memory and built the write (with any book reloads). */
+	matched: number;
+	/** Wrote the group and committed: the second round trip. */
+	committed: number;
+}
+
 /**
- * Runs a group inside a transaction the caller has begun with beginAndLockSql() over the
- * group's books. Returns one outcome per book, in the order given.
+ * Runs a group as one transaction on a connection with none open, in two round trips where the
+ * connection pipelines (see pipeline.ts): BEGIN, the books' locks and the reads of their state,
+ * the traders' cash and earlier clientOrderIds; then the write and COMMIT. Returns one outcome
+ * per book, in the order given. A failure leaves the transaction for the caller to roll back.
  */
 export async function runGroup(
 	client: pg.ClientBase,
 	books: BookBatch[],
 	now: Date,
 	context: BatchContext
-): Promise<BatchOutcome[]> {
+): Promise<{ outcomes: BatchOutcome[]; times: GroupTimes }> {
 	const funded = [...fundedUsers(books.flatMap((book) => book.commands))];
 	const balances = context.lockBalances
 		? `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
@@ -108,22 +121,28 @@ export async function runGroup(
 		              AND kind = 'TRADER_CASH' ORDER BY id FOR NO KEY UPDATE) locked)`
 		: `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM accounts WHERE user_id = ANY($2::uuid[]) AND kind = 'TRADER_CASH')`;
-	const { rows } = await client.query<{
-		books: BookState[] | null;
-		balances: { userId: string; cents: string }[] | null;
-	}>({
-		name: !context.namedStatements
-			? undefined
-			: context.lockBalances
-				? 'betwise_group_state_locked'
-				: 'betwise_group_state',
-		text: `SELECT (SELECT json_agg(json_build_object('optionId', b.option_id, 'seq', b.seq::text,
-		                'lastPriceCents', b.last_price_cents, 'marketId', o.market_id, 'status', m.status))
-		           FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
-		          WHERE b.option_id = ANY($1::uuid[])) AS books,
-		        ${balances} AS balances`,
-		values: [books.map((book) => book.cache.optionId), funded]
-	});
+	const [, { rows }, clientIdRows] = await inOrder(client, [
+		() => client.query(beginAndLockSql(books.map((book) => book.cache.optionId))),
+		() =>
+			client.query<{
+				books: BookState[] | null;
+				balances: { userId: string; cents: string }[] | null;
+			}>({
+				name: !context.namedStatements
+					? undefined
+					: context.lockBalances
+						? 'betwise_group_state_locked'
+						: 'betwise_group_state',
+				text: `SELECT (SELECT json_agg(json_build_object('optionId', b.option_id, 'seq', b.seq::text,
+				                'lastPriceCents', b.last_price_cents, 'marketId', o.market_id, 'status', m.status))
+				           FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
+				          WHERE b.option_id = ANY($1::uuid[])) AS books,
+				        ${balances} AS balances`,
+				values: [books.map((book) => book.cache.optionId), funded]
+			}),
+		() => ordersWithClientIds(client, books)
+	] as const);
+	const read = performance.now();
 	const states = new Map((rows[0]?.books ?? []).map((state) => [state.optionId, state]));
 	const cash = new Map<string, TraderCash>();
 	for (const balance of rows[0]?.balances ?? []) {
@@ -141,7 +160,7 @@ export async function runGroup(
 		if (cache.seq !== dbSeq) await cache.reload(client, dbSeq);
 		cache.lastPriceCents = state.lastPriceCents;
 	}
-	const earlier = await ordersByClientId(client, books);
+	const earlier = byClientId(clientIdRows, books);
 	const places = books.reduce(
 		(sum, book) => sum + book.commands.filter((c) => c.kind === 'place').length,
 		0
@@ -189,7 +208,7 @@ export async function runGroup(
 		};
 		return { cache, batch, write, changed };
 	});
-	await writeGroup(
+	const matched = await writeGroup(
 		client,
 		written.flatMap((book) => (book ? [book.write] : [])),
 		cash,
@@ -201,20 +220,17 @@ export async function runGroup(
 		book.cache.seq = book.batch.seq;
 		for (const { userId, key } of book.changed) book.cache.storedPositions.set(userId, key);
 	}
-	return results.map((bookResults, b) => ({
+	const outcomes = results.map((bookResults, b) => ({
 		results: bookResults,
 		trades: batches[b]?.trades ?? []
 	}));
+	return { outcomes, times: { read, matched, committed: performance.now() } };
 }
 
 const clientKey = (userId: string, clientOrderId: string) => `${userId}\u0000${clientOrderId}`;
 
-/** Earlier orders with the clientOrderIds that the group's new orders carry, by user and id. */
-async function ordersByClientId(
-	client: pg.ClientBase,
-	books: BookBatch[]
-): Promise<Map<string, OrderRecord>> {
-	const found = new Map<string, OrderRecord>();
+/** The stored orders with the clientOrderIds that the group's new orders carry. */
+async function ordersWithClientIds(client: pg.ClientBase, books: BookBatch[]): Promise<OrderRow[]> {
 	const withClientId = books.flatMap((book) =>
 		book.commands.flatMap((c) =>
 			c.kind === 'place' && c.input.clientOrderId !== undefined
@@ -222,14 +238,20 @@ async function ordersByClientId(
 				: []
 		)
 	);
-	if (withClientId.length === 0) return found;
+	if (withClientId.length === 0) return [];
 	const { rows } = await client.query<OrderRow>(
 		`SELECT ${orderColumns} FROM orders
 		  WHERE (user_id, client_order_id) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
 		[withClientId.map((c) => c.userId), withClientId.map((c) => c.clientOrderId)]
 	);
+	return rows;
+}
+
+/** Those orders by user and clientOrderId, as records: the cached one where its book is in the group. */
+function byClientId(rows: OrderRow[], books: BookBatch[]): Map<string, OrderRecord> {
+	const found = new Map<string, OrderRecord>();
 	for (const row of rows) {
-		// The cached record when its book is in the group: it is the one the batch changes.
+		// The cached record is the one the batch changes (read after any reload of its book).
 		const cache = books.find((book) => book.cache.optionId === row.option_id)?.cache;
 		const order = cache?.orders.get(row.id) ?? fromOrderRow(row);
 		found.set(clientKey(order.userId, order.clientOrderId), order);

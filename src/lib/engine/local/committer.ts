@@ -7,9 +7,10 @@
 import type pg from 'pg';
 import type { FillView, OrderView } from '$lib/shared/orders';
 import type { EngineErrorCode } from '../engine';
-import { beginAndLockSql, runGroup, type BookCommand } from './batch';
+import { runGroup, type BookCommand, type GroupTimes } from './batch';
 import type { CachedBook } from './cached-book';
 import type { IdAllocator } from './ids';
+import { setPipelining } from './pipeline';
 import { fillViewsFor, toOrderView } from './records';
 
 export type SettledResult =
@@ -41,12 +42,12 @@ export interface CommitStats {
 	transactions: number;
 	/** Commands the committed transactions carried. */
 	commands: number;
-	/** Milliseconds summed over the committed transactions: BEGIN and the books' locks... */
-	lockMs: number;
-	/** ...reading the books and cash, matching, and the group's write... */
-	runMs: number;
-	/** ...and COMMIT. */
-	commitMs: number;
+	/** Milliseconds summed over the committed transactions: BEGIN, the books' locks and reads... */
+	readMs: number;
+	/** ...matching in memory and building the write... */
+	matchMs: number;
+	/** ...and the write with COMMIT. */
+	writeMs: number;
 }
 
 /** Postgres errors worth a retry: deadlock, serialization failure, lock timeout. */
@@ -76,9 +77,9 @@ export class GroupCommitter {
 	private readonly totals: CommitStats = {
 		transactions: 0,
 		commands: 0,
-		lockMs: 0,
-		runMs: 0,
-		commitMs: 0
+		readMs: 0,
+		matchMs: 0,
+		writeMs: 0
 	};
 
 	constructor(
@@ -177,13 +178,13 @@ export class GroupCommitter {
 		}
 	}
 
-	private count(books: { commands: unknown[] }[], began: number, locked: number, written: number) {
+	private count(books: { commands: unknown[] }[], began: number, times: GroupTimes) {
 		const totals = this.totals;
 		totals.transactions++;
 		totals.commands += books.reduce((sum, book) => sum + book.commands.length, 0);
-		totals.lockMs += locked - began;
-		totals.runMs += written - locked;
-		totals.commitMs += performance.now() - written;
+		totals.readMs += times.read - began;
+		totals.matchMs += times.matched - times.read;
+		totals.writeMs += times.committed - times.matched;
 	}
 
 	private async commit(group: Share[]): Promise<void> {
@@ -197,18 +198,16 @@ export class GroupCommitter {
 		}));
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.pool.connect();
+			// Not on the embedded database, whose one session serves every connection.
+			setPipelining(client, namedStatements);
 			try {
 				const began = performance.now();
-				await client.query(beginAndLockSql(books.map((book) => book.cache.optionId)));
-				const locked = performance.now();
-				const outcomes = await runGroup(client, books, new Date(), {
+				const { outcomes, times } = await runGroup(client, books, new Date(), {
 					ids: this.ids,
 					lockBalances,
 					namedStatements
 				});
-				const written = performance.now();
-				await client.query('COMMIT');
-				this.count(books, began, locked, written);
+				this.count(books, began, times);
 				// Views are taken now: the records live on in the cache and later batches change them.
 				outcomes.forEach(({ results, trades }, book) => {
 					results.forEach((result, index) => {
@@ -243,6 +242,7 @@ export class GroupCommitter {
 				else if (sameClientId && attempt < MAX_ATTEMPTS) continue;
 				else if (!(code && RETRYABLE.has(code)) || attempt >= MAX_ATTEMPTS) throw error;
 			} finally {
+				setPipelining(client, false);
 				client.release();
 			}
 		}

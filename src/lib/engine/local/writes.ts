@@ -4,6 +4,7 @@
 // many books is one round trip.
 import type pg from 'pg';
 import type { IdAllocator } from './ids';
+import { inOrder } from './pipeline';
 import type { BatchMoney, PositionState, TraderCash } from './money';
 import { toOrderView, type OrderRecord, type TradeRecord } from './records';
 
@@ -144,13 +145,17 @@ class Columns<T extends unknown[]> {
 	}
 }
 
+/**
+ * Writes a group with one statement and commits it; returns when the write was built (its
+ * performance.now()), so the caller can tell Node's time from the database's.
+ */
 export async function writeGroup(
 	client: pg.ClientBase,
 	books: BatchWrite[],
 	cash: Map<string, TraderCash>,
 	now: Date,
 	{ ids, namedStatements }: { ids: IdAllocator; namedStatements: boolean }
-): Promise<void> {
+): Promise<number> {
 	const tradeCount = books.reduce((sum, book) => sum + book.trades.length, 0);
 	const journalCount = books.reduce((sum, book) => sum + book.money.journalCount, 0);
 	const [tradeIds, journalIds] = await Promise.all([
@@ -323,8 +328,9 @@ export async function writeGroup(
 				: [])
 		]);
 
-	// Named, so each connection parses and plans this large statement once.
-	await client.query({
+	const built = performance.now();
+	// Named, so each connection parses and plans this large statement once; COMMIT goes with it.
+	const write = {
 		name: namedStatements ? 'betwise_write_group' : undefined,
 		text: statement,
 		values: [
@@ -342,8 +348,10 @@ export async function writeGroup(
 			...bookRows.lists,
 			...events.lists
 		]
-	});
+	};
+	await inOrder(client, [() => client.query(write), () => client.query('COMMIT')] as const);
 	for (const book of books) for (const order of book.orders) order.isNew = false;
+	return built;
 }
 
 interface OutboxEvent {
