@@ -30,7 +30,8 @@ export interface ApiClientsSetup {
 }
 
 /** What the clients tell api.ts: the warm-up is done (they wait for `go`), then the figures. */
-export type ApiClientsMessage = { kind: 'warmedUp' } | { kind: 'figures'; figures: LoadFigures };
+export type ApiClientsMessage =
+	{ kind: 'warmedUp' } | { kind: 'figures'; figures: LoadFigures; cpuUs: number };
 
 interface FetchInit {
 	method?: string;
@@ -147,11 +148,16 @@ process.once('message', async (setup: ApiClientsSetup) => {
 		process.send!({ kind: 'warmedUp' } satisfies ApiClientsMessage);
 		process.once('message', () => resolve());
 	});
+	const cpu = process.cpuUsage();
 	const figures = await runClosedLoop(
 		limitOrderFlow(setup.books, setup.orders, setup.seed),
 		clients.length,
 		place
 	);
 	for (const connection of connections) connection.close();
-	process.send!({ kind: 'figures', figures } satisfies ApiClientsMessage, () => process.exit(0));
+	const used = process.cpuUsage(cpu);
+	const cpuUs = used.user + used.system;
+	process.send!({ kind: 'figures', figures, cpuUs } satisfies ApiClientsMessage, () =>
+		process.exit(0)
+	);
 });

@@ -25,10 +25,12 @@ import { testServices } from '../fixtures/services';
 import {
 	commitColumns,
 	commitFigures,
+	cpuMeter,
 	createBenchDatabase,
 	limitOrderFlow,
 	runClosedLoop,
 	type CommitFigures,
+	type CpuFigures,
 	type LoadFigures
 } from './bench-database';
 import type { ApiClientsMessage, ApiClientsSetup } from './api-clients';
@@ -44,9 +46,12 @@ const ORDERS = 16_000;
  */
 const WARMUP_ORDERS = 4_000;
 
+/** A path's figures; on the API path the server's process and the clients' are apart. */
+type PathFigures = LoadFigures & CommitFigures & CpuFigures & { clientUsPerOrder: number | null };
+
 export interface ApiResult {
-	direct: LoadFigures & CommitFigures;
-	api: LoadFigures & CommitFigures;
+	direct: PathFigures;
+	api: PathFigures;
 	/** api ÷ direct orders/s. */
 	ratio: number;
 	invariantsHold: boolean;
@@ -84,8 +89,12 @@ export async function runApiBench(): Promise<ApiResult> {
 		};
 		await runClosedLoop(limitOrderFlow(bench.books, WARMUP_ORDERS, 11), CLIENTS, placeDirectly);
 		const directBefore = direct.commitStats();
+		const directCpu = cpuMeter();
 		const directFigures = {
 			...(await runClosedLoop(limitOrderFlow(bench.books, ORDERS, 1), CLIENTS, placeDirectly)),
+			// The clients are in this process, so its CPU is theirs and the engine's together.
+			...directCpu(ORDERS),
+			clientUsPerOrder: null,
 			...commitFigures(directBefore, direct.commitStats())
 		};
 		// The app's engine, behind the router: its commits from the warm-up on are left out below.
@@ -105,7 +114,12 @@ export async function runApiBench(): Promise<ApiResult> {
 			},
 			appEngine
 		);
-		const apiFigures = { ...api.figures, ...commitFigures(api.timedFrom, appEngine.commitStats()) };
+		const apiFigures = {
+			...api.figures,
+			...api.cpu,
+			clientUsPerOrder: api.clientUsPerOrder,
+			...commitFigures(api.timedFrom, appEngine.commitStats())
+		};
 		const invariants = await checkInvariants(bench.db.pool);
 		return {
 			direct: directFigures,
@@ -131,18 +145,33 @@ export async function runApiBench(): Promise<ApiResult> {
 function inClientProcess(
 	setup: ApiClientsSetup,
 	engine: LocalEngine
-): Promise<{ figures: LoadFigures; timedFrom: CommitStats }> {
+): Promise<{
+	figures: LoadFigures;
+	timedFrom: CommitStats;
+	cpu: CpuFigures;
+	clientUsPerOrder: number;
+}> {
 	const child = fork(fileURLToPath(new URL('./api-clients.ts', import.meta.url)), [], {
 		execArgv: ['--import', 'tsx'],
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 	});
 	let timedFrom: CommitStats | undefined;
+	let meter: ReturnType<typeof cpuMeter> | undefined;
 	return new Promise((resolve, reject) => {
 		child.on('message', (message: ApiClientsMessage) => {
 			if (message.kind === 'warmedUp') {
 				timedFrom = engine.commitStats();
+				meter = cpuMeter();
 				child.send({ kind: 'go' });
-			} else resolve({ figures: message.figures, timedFrom: timedFrom! });
+				return;
+			}
+			const { figures, cpuUs } = message;
+			resolve({
+				figures,
+				timedFrom: timedFrom!,
+				cpu: meter!(figures.orders),
+				clientUsPerOrder: Math.round(cpuUs / figures.orders)
+			});
 		});
 		child.once('exit', (code) => reject(new Error(`the API bench clients exited (${code})`)));
 		child.send(setup);
@@ -150,14 +179,20 @@ function inClientProcess(
 }
 
 export function apiRows(result: ApiResult) {
-	const row = (path: string, f: LoadFigures & CommitFigures) => ({
+	const row = (path: string, f: PathFigures) => ({
 		path,
 		clients: f.clients,
 		orders: f.orders,
 		'orders/s': f.ordersPerSec,
 		'p50 ms': f.p50Ms,
 		'p99 ms': f.p99Ms,
-		...commitColumns(f)
+		...commitColumns(f),
+		'CPU µs/order: server / clients / machine': [
+			f.processUsPerOrder,
+			f.clientUsPerOrder ?? 'same process',
+			f.machineUsPerOrder ?? '?'
+		].join(' / '),
+		'machine busy %': f.machineBusyPercent ?? '?'
 	});
 	return [
 		row('LocalEngine directly', result.direct),
@@ -170,7 +205,9 @@ export function apiRows(result: ApiResult) {
 			'p50 ms': result.invariantsHold ? 'invariants hold' : 'INVARIANTS BROKEN',
 			'p99 ms': '',
 			'orders/txn': '',
-			'txn ms: read/match/write': ''
+			'txn ms: read/match/write': '',
+			'CPU µs/order: server / clients / machine': '',
+			'machine busy %': ''
 		}
 	];
 }

@@ -2,6 +2,8 @@
 // local one), with books across two-option markets and funded traders, dropped afterwards;
 // plus the seeded order flow and latency figures the persisted benchmarks share.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { connectDatabase, type Database } from '../../src/lib/server/db/connect';
 import { migrate } from '../../src/lib/server/db/migrator';
@@ -158,6 +160,47 @@ export function commitColumns(figures: CommitFigures) {
 	return {
 		'orders/txn': figures.ordersPerTransaction,
 		'txn ms: read/match/write': `${figures.readMs} / ${figures.matchMs} / ${figures.writeMs}`
+	};
+}
+
+/** CPU a run took: one process's, and the whole machine's (all its processes, the database's too). */
+export interface CpuFigures {
+	/** This process's CPU per order, µs. */
+	processUsPerOrder: number;
+	/** All cores' busy time per order, µs; null where the system does not tell (no /proc/stat). */
+	machineUsPerOrder: number | null;
+	/** How busy the machine's cores were, on average, in percent; null as above. */
+	machineBusyPercent: number | null;
+}
+
+/** The machine's CPU time so far, in clock ticks: busy (not idle or waiting on I/O) and in all. */
+function machineTicks(): { busy: number; total: number } | null {
+	try {
+		const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0]!.trim().split(/\s+/);
+		const ticks = fields.slice(1, 9).map(Number);
+		const total = ticks.reduce((sum, n) => sum + n, 0);
+		return { busy: total - ticks[3]! - ticks[4]!, total };
+	} catch {
+		return null;
+	}
+}
+
+/** Starts measuring CPU; the function it returns stops and gives the figures for `orders`. */
+export function cpuMeter(): (orders: number) => CpuFigures {
+	const started = { process: process.cpuUsage(), machine: machineTicks(), at: performance.now() };
+	return (orders) => {
+		const used = process.cpuUsage(started.process);
+		const machine = machineTicks();
+		const before = started.machine;
+		const busy =
+			machine && before ? (machine.busy - before.busy) / (machine.total - before.total) : null;
+		const elapsedUs = (performance.now() - started.at) * 1000;
+		return {
+			processUsPerOrder: Math.round((used.user + used.system) / orders),
+			machineUsPerOrder:
+				busy === null ? null : Math.round((busy * availableParallelism() * elapsedUs) / orders),
+			machineBusyPercent: busy === null ? null : Math.round(busy * 100)
+		};
 	};
 }
 
