@@ -110,4 +110,29 @@ describe('inOrder on a real connection', () => {
 			}
 		});
 	}
+
+	it('prepares a named statement again after the transaction it was first sent in failed', async () => {
+		setPipelining(client, true);
+		const named = (value: number) =>
+			client.query<{ value: number }>({
+				name: 'pipeline_test_named',
+				text: 'SELECT $1::int AS value',
+				values: [value]
+			});
+		try {
+			// The named statement's first Parse arrives in an aborted transaction and is refused.
+			await expect(
+				inOrder(client, [
+					() => client.query('BEGIN'),
+					() => client.query('SELECT 1 / 0'),
+					() => named(1)
+				] as const)
+			).rejects.toMatchObject({ code: '22012' });
+			await client.query('ROLLBACK');
+			const [{ rows }] = await inOrder(client, [() => named(2)] as const);
+			expect(rows[0]!.value).toBe(2);
+		} finally {
+			setPipelining(client, false);
+		}
+	});
 });
