@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { SESSION_COOKIE } from '../auth/sessions';
 import { services } from '../services';
 import { createContext } from './context';
+import { headersForErrors } from './errors';
 import { createNodeTrpcHandler, type NodeTrpcHandler } from './node-http';
 import { appRouter } from './root';
 
@@ -136,6 +137,8 @@ export function createAppTrpcHttpHandler(facts: RequestFacts): NodeTrpcHandler {
 		endpoint: TRPC_ENDPOINT,
 		base: facts.base,
 		bodySizeLimit: facts.bodySizeLimit,
+		// http.ts's responseMeta.
+		headersForErrors,
 		// hooks.server.ts's `handle`: the session first, for every request.
 		async prepare(req) {
 			const { sessions } = await services();

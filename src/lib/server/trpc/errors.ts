@@ -50,3 +50,19 @@ export function domainError(
 		cause: new DomainError(code, message, retryAfterMs)
 	});
 }
+
+/**
+ * The HTTP headers an answer with these errors carries: `Retry-After` (whole seconds, at least
+ * 1) when a call was refused for a rate limit, for clients and proxies that read the header
+ * rather than `data.retryAfterMs`. In a batch, the longest wait of its calls.
+ */
+export function headersForErrors(errors: readonly TRPCError[]): Record<string, string> {
+	let waitMs = 0;
+	for (const error of errors) {
+		const cause = error.cause;
+		if (cause instanceof DomainError && cause.retryAfterMs !== null) {
+			waitMs = Math.max(waitMs, cause.retryAfterMs);
+		}
+	}
+	return waitMs > 0 ? { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) } : {};
+}

@@ -40,6 +40,8 @@ export interface NodeTrpcHandlerOptions<TRouter extends AnyRouter, TPrepared> {
 		prepared: TPrepared
 	) => Promise<inferRouterContext<TRouter>> | inferRouterContext<TRouter>;
 	onError?: (opts: { error: TRPCError; path: string | undefined }) => void;
+	/** Headers for an answer with these errors: what the fetch adapter's responseMeta adds. */
+	headersForErrors?: (errors: readonly TRPCError[]) => Record<string, string>;
 	/** Larger request bodies (and bodies without a length) are left to `next`. */
 	bodySizeLimit: number;
 }
@@ -119,10 +121,17 @@ interface Answer {
 	/** tRPC sets application/json where it answers; a request it cannot read gets fetch's default. */
 	contentType: 'application/json' | 'text/plain;charset=UTF-8';
 	allow: string | null;
+	/** The errors the answer carries, for headersForErrors. */
+	errors: readonly TRPCError[];
 }
 
-function send(res: ServerResponse, { status, body, contentType, allow }: Answer): void {
+function send(
+	res: ServerResponse,
+	{ status, body, contentType, allow, errors }: Answer,
+	headersForErrors: NodeTrpcHandlerOptions<AnyRouter, unknown>['headersForErrors']
+): void {
 	const headers: Record<string, string | number> = {
+		...(errors.length > 0 ? headersForErrors?.(errors) : undefined),
 		vary: 'trpc-accept, accept',
 		'content-type': contentType,
 		'content-length': Buffer.byteLength(body)
@@ -200,10 +209,16 @@ export function createNodeTrpcHandler<TRouter extends AnyRouter, TPrepared>(
 			answer = await resolve(req, url, prepared, paths, procedures, isBatchCall, body);
 		} catch (error) {
 			console.error('trpc over node:http failed', error);
-			answer = { status: 500, body: '', contentType: 'text/plain;charset=UTF-8', allow: null };
+			answer = {
+				status: 500,
+				body: '',
+				contentType: 'text/plain;charset=UTF-8',
+				allow: null,
+				errors: []
+			};
 		}
 		if (res.headersSent || res.destroyed) return;
-		send(res, answer);
+		send(res, answer, opts.headersForErrors);
 	};
 
 	async function resolve(
@@ -323,7 +338,8 @@ export function createNodeTrpcHandler<TRouter extends AnyRouter, TPrepared>(
 					status: getHTTPStatusCode([response], error ? [error] : []),
 					body: JSON.stringify(transformTRPCResponse(config, response)),
 					contentType,
-					allow
+					allow,
+					errors: error ? [error] : []
 				};
 			}
 
@@ -365,7 +381,8 @@ export function createNodeTrpcHandler<TRouter extends AnyRouter, TPrepared>(
 				),
 				body: JSON.stringify(transformTRPCResponse(config, responses)),
 				contentType,
-				allow
+				allow,
+				errors: results.flatMap(([error]) => (error ? [error] : []))
 			};
 		} catch (cause) {
 			const error = getTRPCErrorFromUnknown(cause);
@@ -386,7 +403,8 @@ export function createNodeTrpcHandler<TRouter extends AnyRouter, TPrepared>(
 				status: getHTTPStatusCode(response, [error]),
 				body: JSON.stringify(transformTRPCResponse(config, response)),
 				contentType,
-				allow
+				allow,
+				errors: [error]
 			};
 		}
 	}
