@@ -121,7 +121,10 @@ describe('support switching a user to the remote engine', () => {
 		await form.getByRole('button', { name: 'Save rollout' }).click();
 		await expectText(form.getByTestId('reason-error'), /Give a reason/);
 		expect(await activeElementId(page)).toBe('global-reason');
-		await expectText(form.getByTestId('global-phase'), /Off/);
+		await expectText(
+			form.getByTestId('global-phase'),
+			/No global flag — the default, the local engine, serves everyone/
+		);
 		await form.getByRole('button', { name: '0%', exact: true }).click();
 	});
 });
@@ -215,5 +218,32 @@ describe('support removing the flag', () => {
 		await expectText(newest, REMOVE_REASON);
 		expect((await newest.innerText()).replace(/\s+/g, ' ')).toContain('remote engine → no flag');
 		await screenshot(page, 'support-rollout-flag-removed-1280');
+	});
+
+	// A rollout of 0% routes as the default (local) does here, so other specs are not disturbed.
+	it('clears a global flag, with a reason, so the default engine serves again', async () => {
+		const { page } = staff;
+		const form = page.getByTestId('global-rollout-form');
+		await form.getByRole('button', { name: '0%', exact: true }).click();
+		await form.getByLabel(/^Reason/).fill('Ticket 4712: rollout starts at 0%');
+		await form.getByRole('button', { name: 'Save rollout' }).click();
+		await expectText(form.getByTestId('global-phase'), /Off — rollout sends nobody/);
+
+		await form.getByRole('button', { name: 'Clear global flag' }).click();
+		await expectText(form.getByTestId('reason-error'), /Give a reason/);
+		await form.getByLabel(/^Reason/).fill('Ticket 4712: back to the default');
+		await form.getByRole('button', { name: 'Clear global flag' }).click();
+		await expectText(
+			form.getByRole('status'),
+			'Cleared: the local engine, the default, serves everyone without their own flag.'
+		);
+		await expectText(form.getByTestId('global-phase'), /No global flag/);
+		expect(await form.getByRole('button', { name: 'Clear global flag' }).count()).toBe(0);
+		const newest = page.getByTestId('audit-entry').first();
+		await expectText(newest, 'Ticket 4712: back to the default');
+		expect((await newest.innerText()).replace(/\s+/g, ' ')).toContain(
+			'remote for 0% of users → no flag'
+		);
+		await screenshot(page, 'support-rollout-global-cleared-1280');
 	});
 });

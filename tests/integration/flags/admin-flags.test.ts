@@ -250,6 +250,43 @@ describe('changing a flag', () => {
 		});
 	});
 
+	it('removes the global flag, so the environment default serves again, auditing what it was', async () => {
+		const { api } = await aSupportCaller();
+		const trader = await aTrader(bed.db);
+		await api.admin.flags.setGlobal({ percent: 100, reason: 'everyone on remote' });
+		expect((await api.admin.flags.explain({ userId: trader.id })).choice).toMatchObject({
+			engine: 'remote',
+			rule: 'GLOBAL'
+		});
+		const removed = await api.admin.flags.remove({ scope: 'GLOBAL', reason: 'back to default' });
+		expect(removed).toMatchObject({ changed: true, flag: null });
+		expect(await bed.db.prisma.engineFlag.count({ where: { scopeKey: 'global' } })).toBe(0);
+		// This process's cache drops the flag at once; the default here is the local engine.
+		expect((await api.admin.flags.explain({ userId: trader.id })).choice).toMatchObject({
+			engine: 'local',
+			rule: 'DEFAULT'
+		});
+		const [entry] = (await api.admin.flags.audit({ scopeKey: 'global' })).entries;
+		expect(entry).toMatchObject({
+			id: removed.auditId,
+			action: 'remove',
+			before: { scope: 'GLOBAL', engine: 'remote', rolloutPercent: 100 },
+			after: null,
+			reason: 'back to default'
+		});
+		const again = await api.admin.flags.remove({ scope: 'GLOBAL', reason: 'clicked twice' });
+		expect(again).toEqual({ changed: false, flag: null, auditId: null });
+		// GLOBAL takes no id, and USER or MARKET need one.
+		expect(
+			await failureOf(
+				api.admin.flags.remove({ scope: 'MARKET', reason: 'no id' } as unknown as {
+					scope: 'GLOBAL';
+					reason: string;
+				})
+			)
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['id'] });
+	});
+
 	it('queues concurrent changes to one flag, so each audit row starts where the last ended', async () => {
 		const { api } = await aSupportCaller();
 		const percents = [5, 10, 15, 20, 25, 30, 35, 40];

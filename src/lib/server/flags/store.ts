@@ -160,9 +160,22 @@ export function createFlagStore(prisma: PrismaClient) {
 			);
 		},
 
-		remove(actorId: string, input: { scope: 'USER' | 'MARKET'; id: string; reason: string }) {
+		/**
+		 * Removes a user's or a market's flag, so the next rule down decides for them, or the
+		 * global one, so the environment's default (USE_RUST_ENGINE) serves everyone without a flag.
+		 */
+		remove(
+			actorId: string,
+			input:
+				| { scope: 'GLOBAL'; reason: string }
+				| { scope: 'USER' | 'MARKET'; id: string; reason: string }
+		) {
 			const target: Target =
-				input.scope === 'USER' ? { kind: 'user', id: input.id } : { kind: 'market', id: input.id };
+				input.scope === 'GLOBAL'
+					? { kind: 'global' }
+					: input.scope === 'USER'
+						? { kind: 'user', id: input.id }
+						: { kind: 'market', id: input.id };
 			return change(prisma, actorId, input.reason, target, null);
 		},
 

@@ -1,4 +1,4 @@
-// Removes a user's or a market's flag, so the next rule down decides for them again; the
+// Removes a user's, a market's or the global flag, so the next rule down decides again; the
 // store audits it (a flag that is not there is no change).
 import { valueOf, type FlagsContext } from './flags-procedure';
 import type { RemoveInput } from './remove.schema';
