@@ -50,6 +50,77 @@ function share(part: object): void {
 	if (!jsonByShared.has(part)) jsonByShared.set(part, JSON.stringify(part));
 }
 
+const LEFT_TO_SUPERJSON = Symbol('left to superjson');
+type Walked = unknown;
+
+/**
+ * superjson.serialize for what API answers are made of: plain objects and arrays of strings,
+ * finite numbers (not -0), booleans, null and valid Dates, each object met once. The same
+ * output (the Dates' paths in meta.values, listed depth first where superjson sometimes lists
+ * an array's index keys first: deserialize reads them in any order), made in one pass without
+ * superjson's per-node path arrays and identity maps. For anything else (undefined, bigint, Map, Set, a class
+ * instance, an object met twice, a key superjson would escape or refuse) it returns null, and
+ * superjson serializes the value itself.
+ */
+export function plainSerialize(value: unknown): Serialized | null {
+	const dates: Record<string, ['Date']> = {};
+	let dated = false;
+	const met = new Set<object>();
+
+	function walk(v: unknown, path: string | null): Walked {
+		if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+		// superjson annotates NaN, ±Infinity and -0.
+		if (typeof v === 'number') {
+			return Number.isFinite(v) && !Object.is(v, -0) ? v : LEFT_TO_SUPERJSON;
+		}
+		if (typeof v !== 'object') return LEFT_TO_SUPERJSON;
+		if (met.has(v)) return LEFT_TO_SUPERJSON;
+		met.add(v);
+		if (Array.isArray(v)) {
+			if (Object.getPrototypeOf(v) !== Array.prototype) return LEFT_TO_SUPERJSON;
+			if (Object.keys(v).length !== v.length) return LEFT_TO_SUPERJSON;
+			const out = new Array<unknown>(v.length);
+			for (let i = 0; i < v.length; i++) {
+				const walked = walk(v[i], path === null ? String(i) : `${path}.${i}`);
+				if (walked === LEFT_TO_SUPERJSON) return LEFT_TO_SUPERJSON;
+				out[i] = walked;
+			}
+			return out;
+		}
+		if (v instanceof Date) {
+			if (path === null || Number.isNaN(v.getTime())) return LEFT_TO_SUPERJSON;
+			dates[path] = ['Date'];
+			dated = true;
+			return v.toISOString();
+		}
+		const proto = Object.getPrototypeOf(v) as unknown;
+		if (proto !== Object.prototype && proto !== null) return LEFT_TO_SUPERJSON;
+		const out: Record<string, unknown> = {};
+		for (const key of Object.keys(v)) {
+			if (
+				key === '__proto__' ||
+				key === 'constructor' ||
+				key === 'prototype' ||
+				key.includes('.') ||
+				key.includes('\\')
+			) {
+				return LEFT_TO_SUPERJSON;
+			}
+			const walked = walk(
+				(v as Record<string, unknown>)[key],
+				path === null ? key : `${path}.${key}`
+			);
+			if (walked === LEFT_TO_SUPERJSON) return LEFT_TO_SUPERJSON;
+			out[key] = walked;
+		}
+		return out;
+	}
+
+	const json = walk(value, null);
+	if (json === LEFT_TO_SUPERJSON) return null;
+	return (dated ? { json, meta: { values: dates, v: 1 } } : { json }) as Serialized;
+}
+
 /** superjson, reusing its output for frozen values (a shared event payload). */
 export const sharingTransformer = {
 	serialize(value: unknown): unknown {
@@ -70,7 +141,7 @@ export const sharingTransformer = {
 				return serialized;
 			}
 		}
-		return superjson.serialize(value);
+		return plainSerialize(value) ?? superjson.serialize(value);
 	},
 	deserialize: (value: unknown) =>
 		superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0])
