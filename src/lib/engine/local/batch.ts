@@ -65,7 +65,7 @@ const OPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * taken in option id order, as the market lifecycle takes them, so two transactions that lock
  * several books never wait on each other in a cycle.
  */
-export function beginAndLockSql(optionIds: readonly string[]): string {
+function beginAndLockSql(optionIds: readonly string[]): string {
 	const sorted = [...optionIds].sort();
 	for (const id of sorted) if (!OPTION_ID.test(id)) throw new Error(`Not an option id: ${id}`);
 	const locks = sorted.map((id) => `pg_advisory_xact_lock(hashtextextended('${id}', 7))`);
