@@ -6,10 +6,12 @@ import { checkInvariants } from '../../src/lib/server/db/invariants';
 import {
 	commitColumns,
 	commitFigures,
+	cpuMeter,
 	createBenchDatabase,
 	limitOrderFlow,
 	runClosedLoop,
 	type CommitFigures,
+	type CpuFigures,
 	type LoadFigures
 } from './bench-database';
 
@@ -17,7 +19,7 @@ import {
 const BOOKS = Number(process.env.BENCH_BOOKS ?? 20);
 const TRADERS = 64;
 
-export interface PersistedRun extends LoadFigures, CommitFigures {
+export interface PersistedRun extends LoadFigures, CommitFigures, CpuFigures {
 	trades: number;
 }
 
@@ -43,6 +45,7 @@ export async function runPersistedBench(
 		for (const { clients, orders } of plan) {
 			const engine = new LocalEngine(bench.db.pool, { maxBatch: 256 });
 			const before = engine.commitStats();
+			const cpu = cpuMeter();
 			let trades = 0;
 			const figures = await runClosedLoop(
 				limitOrderFlow(bench.books, orders, clients),
@@ -53,7 +56,12 @@ export async function runPersistedBench(
 					trades += result.value.fills.length;
 				}
 			);
-			runs.push({ ...figures, trades, ...commitFigures(before, engine.commitStats()) });
+			runs.push({
+				...figures,
+				trades,
+				...cpu(orders),
+				...commitFigures(before, engine.commitStats())
+			});
 		}
 		const invariants = (await checkInvariants(bench.db.pool)).map(({ name, ok }) => ({ name, ok }));
 		return {
@@ -78,7 +86,10 @@ export function persistedRows(result: PersistedResult) {
 			'p50 ms': run.p50Ms,
 			'p99 ms': run.p99Ms,
 			trades: run.trades,
-			...commitColumns(run)
+			...commitColumns(run),
+			// The engine and its clients share this process; the rest of the machine is mostly Postgres.
+			'CPU µs/order: process / machine': `${run.processUsPerOrder} / ${run.machineUsPerOrder ?? '?'}`,
+			'machine busy %': run.machineBusyPercent ?? '?'
 		})),
 		{
 			clients: 'invariants',
@@ -88,7 +99,9 @@ export function persistedRows(result: PersistedResult) {
 			'p99 ms': '',
 			trades: '',
 			'orders/txn': '',
-			'txn ms: read/match/write': ''
+			'txn ms: read/match/write': '',
+			'CPU µs/order: process / machine': '',
+			'machine busy %': ''
 		}
 	];
 }
