@@ -115,6 +115,7 @@ export async function runGroup(
 	context: BatchContext
 ): Promise<{ outcomes: BatchOutcome[]; times: GroupTimes }> {
 	const funded = [...fundedUsers(books.flatMap((book) => book.commands))];
+	const optionIds = books.map((book) => book.cache.optionId);
 	const balances = context.lockBalances
 		? `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM (SELECT user_id, balance_cents FROM accounts WHERE user_id = ANY($2::uuid[])
@@ -122,7 +123,7 @@ export async function runGroup(
 		: `(SELECT json_agg(json_build_object('userId', user_id, 'cents', balance_cents::text))
 		      FROM accounts WHERE user_id = ANY($2::uuid[]) AND kind = 'TRADER_CASH')`;
 	const [, { rows }, clientIdRows] = await inOrder(client, [
-		() => client.query(beginAndLockSql(books.map((book) => book.cache.optionId))),
+		() => client.query(beginAndLockSql(optionIds)),
 		() =>
 			client.query<{
 				books: BookState[] | null;
@@ -138,7 +139,7 @@ export async function runGroup(
 				           FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
 				          WHERE b.option_id = ANY($1::uuid[])) AS books,
 				        ${balances} AS balances`,
-				values: [books.map((book) => book.cache.optionId), funded]
+				values: [optionIds, funded]
 			}),
 		() => ordersWithClientIds(client, books)
 	] as const);
