@@ -3,6 +3,7 @@
 // NOTIFY with the last event id. Set-based (unnest), so a group of hundreds of orders across
 // many books is one round trip.
 import type pg from 'pg';
+import { arrayLiteral, type ArrayElement } from './array-literal';
 import type { IdAllocator } from './ids';
 import { inOrder } from './pipeline';
 import type { BatchMoney, PositionState, TraderCash } from './money';
@@ -118,8 +119,9 @@ book AS (
 new_events AS (
 	INSERT INTO events (topic, kind, option_id, market_id, user_id, book_seq, payload, created_at)
 	SELECT e.*, $20::timestamptz
-	FROM unnest($71::text[], $72::text[], $73::uuid[], $74::uuid[], $75::uuid[], $76::bigint[],
-		$77::json[]) AS e
+	-- The payloads come as one JSON array: inside an array literal each would be quoted and escaped.
+	FROM ROWS FROM (unnest($71::text[]), unnest($72::text[]), unnest($73::uuid[]), unnest($74::uuid[]),
+		unnest($75::uuid[]), unnest($76::bigint[]), json_array_elements($77::json)) AS e
 	RETURNING id
 )
 -- The traders' balances go last: another group commit may hold some of those rows until it
@@ -133,7 +135,7 @@ SELECT (SELECT count(*) FROM new_orders) AS inserted_orders,
 	(SELECT count(*) FROM trader_balances) AS balances`;
 
 /** Columns of rows, built one row at a time: `columns.add(a, b, c)` appends to each. */
-class Columns<T extends unknown[]> {
+class Columns<T extends ArrayElement[]> {
 	readonly lists: { [K in keyof T]: T[K][] };
 
 	constructor(width: T['length']) {
@@ -142,6 +144,11 @@ class Columns<T extends unknown[]> {
 
 	add(...row: T): void {
 		row.forEach((value, index) => (this.lists[index] as unknown[]).push(value));
+	}
+
+	/** Each column as an array literal, one parameter per column. */
+	literals(): string[] {
+		return (this.lists as ArrayElement[][]).map(arrayLiteral);
 	}
 }
 
@@ -201,9 +208,8 @@ export async function writeGroup(
 	>(7);
 	const collateral = new Columns<[string, number]>(2);
 	const bookRows = new Columns<[string, number, number | null]>(3);
-	const events = new Columns<
-		[string, string, string, string, string | null, number | null, string]
-	>(7);
+	const events = new Columns<[string, string, string, string, string | null, number | null]>(6);
+	const payloads: unknown[] = [];
 
 	let tradeOffset = 0;
 	let journalOffset = 0;
@@ -303,15 +309,8 @@ export async function writeGroup(
 		if (money.collateralDeltaCents !== 0) collateral.add(book.optionId, money.collateralDeltaCents);
 		bookRows.add(book.optionId, book.seq, book.lastPriceCents);
 		for (const e of outboxEvents(book)) {
-			events.add(
-				e.topic,
-				e.kind,
-				book.optionId,
-				book.marketId,
-				e.userId,
-				e.seq,
-				JSON.stringify(e.payload)
-			);
+			events.add(e.topic, e.kind, book.optionId, book.marketId, e.userId, e.seq);
+			payloads.push(e.payload);
 		}
 		tradeOffset += book.trades.length;
 		journalOffset += money.journalCount;
@@ -334,19 +333,20 @@ export async function writeGroup(
 		name: namedStatements ? 'betwise_write_group' : undefined,
 		text: statement,
 		values: [
-			...inserted.lists,
-			now,
-			...updated.lists,
-			...trades.lists,
-			...positions.lists,
-			...traderPostings.lists,
-			...exchangePostings.lists,
-			deltas.map((d) => d.userId),
-			deltas.map((d) => d.kind),
-			deltas.map((d) => d.delta),
-			...collateral.lists,
-			...bookRows.lists,
-			...events.lists
+			...inserted.literals(),
+			now.toISOString(),
+			...updated.literals(),
+			...trades.literals(),
+			...positions.literals(),
+			...traderPostings.literals(),
+			...exchangePostings.literals(),
+			arrayLiteral(deltas.map((d) => d.userId)),
+			arrayLiteral(deltas.map((d) => d.kind)),
+			arrayLiteral(deltas.map((d) => d.delta)),
+			...collateral.literals(),
+			...bookRows.literals(),
+			...events.literals(),
+			JSON.stringify(payloads)
 		]
 	};
 	await inOrder(client, [() => client.query(write), () => client.query('COMMIT')] as const);
