@@ -160,6 +160,63 @@ describe('login rate limits', () => {
 	});
 });
 
+describe('login failures in the database', () => {
+	const strict = {
+		perEmail: { points: 3, durationSeconds: 600 },
+		perAddress: { points: 100, durationSeconds: 600 }
+	};
+
+	it('are counted once for all app processes: two login services share one limit', async () => {
+		const user = await aTrader(db);
+		const first = createLoginService(db.prisma, 24, strict);
+		const second = createLoginService(db.prisma, 24, strict);
+		await first.login({ email: user.email, password: 'guess', address: '10.2.0.1' });
+		await second.login({ email: user.email, password: 'guess', address: '10.2.0.2' });
+		await first.login({ email: user.email, password: 'guess', address: '10.2.0.3' });
+		const result = await second.login({
+			email: user.email,
+			password: TEST_PASSWORD,
+			address: '10.2.0.4'
+		});
+		expect(result.ok === false && result.code).toBe('RATE_LIMITED');
+		expect(
+			result.ok === false && result.code === 'RATE_LIMITED' && result.retryAfterMs
+		).toBeGreaterThan(590_000);
+	});
+
+	it('count from one again once their window has ended', async () => {
+		const user = await aTrader(db);
+		const login = createLoginService(db.prisma, 24, {
+			perEmail: { points: 1, durationSeconds: 0 },
+			perAddress: { points: 1, durationSeconds: 0 }
+		});
+		for (let i = 0; i < 3; i++) {
+			await login.login({ email: user.email, password: 'guess', address: '10.3.0.1' });
+		}
+		const { rows } = await db.pool.query<{ failures: number }>(
+			`SELECT failures FROM login_failures WHERE key = $1`,
+			[`email:${user.email}`]
+		);
+		expect(rows).toEqual([{ failures: 1 }]);
+		expect(
+			(await login.login({ email: user.email, password: TEST_PASSWORD, address: '10.3.0.1' })).ok
+		).toBe(true);
+	});
+
+	it('delete windows that have ended as new failures come, so the table does not grow', async () => {
+		await db.pool.query(
+			`INSERT INTO login_failures (key, failures, window_ends_at)
+			 SELECT 'address:ended-' || i, 1, now() - interval '1 hour' FROM generate_series(1, 30) i`
+		);
+		const login = createLoginService(db.prisma, 24, generous);
+		await login.login({ email: 'nobody@test.betwise.dev', password: 'guess', address: '10.4.0.1' });
+		const { rows } = await db.pool.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM login_failures WHERE key LIKE 'address:ended-%'`
+		);
+		expect(rows[0]!.n).toBe(10);
+	});
+});
+
 describe('sessions', () => {
 	it('are not found once expired', async () => {
 		const user = await aTrader(db);

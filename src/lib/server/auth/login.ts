@@ -1,7 +1,8 @@
 // Email + password login, rate-limited per email and per client address so that guessing a
-// password is slow from one place and slow for one account spread over many places.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// password is slow from one place and slow for one account spread over many places. Failures
+// are counted in the database, so the limits hold however many app processes serve logins.
 import type { PrismaClient } from '../db/generated/client';
+import { loginFailures, type FailureLimit } from './login-failures';
 import { decoyHash, verifyPassword } from './password';
 import { createSession, type SessionUser } from './sessions';
 
@@ -11,8 +12,8 @@ export type LoginResult =
 	| { ok: false; code: 'RATE_LIMITED'; retryAfterMs: number };
 
 export interface LoginLimits {
-	perEmail: { points: number; durationSeconds: number };
-	perAddress: { points: number; durationSeconds: number };
+	perEmail: FailureLimit;
+	perAddress: FailureLimit;
 }
 
 export const defaultLoginLimits: LoginLimits = {
@@ -26,41 +27,11 @@ export function createLoginService(
 	limits = defaultLoginLimits,
 	verify: typeof verifyPassword = verifyPassword
 ) {
-	const byEmail = new RateLimiterMemory({
-		keyPrefix: 'login-email',
-		points: limits.perEmail.points,
-		duration: limits.perEmail.durationSeconds
-	});
-	const byAddress = new RateLimiterMemory({
-		keyPrefix: 'login-address',
-		points: limits.perAddress.points,
-		duration: limits.perAddress.durationSeconds
-	});
-
-	/** How long the caller must wait, or 0; counts nothing. */
-	async function blockedForMs(email: string, address: string): Promise<number> {
-		const [emailState, addressState] = await Promise.all([
-			byEmail.get(email),
-			byAddress.get(address)
-		]);
-		const waits = [
-			[emailState, limits.perEmail.points],
-			[addressState, limits.perAddress.points]
-		] as const;
-		let wait = 0;
-		for (const [state, points] of waits) {
-			if (state && state.consumedPoints >= points) wait = Math.max(wait, state.msBeforeNext);
-		}
-		return wait;
-	}
-
-	async function recordFailure(email: string, address: string): Promise<void> {
-		await Promise.all([byEmail.penalty(email, 1), byAddress.penalty(address, 1)]).catch(
-			(error: unknown) => {
-				if (!(error instanceof RateLimiterRes)) throw error;
-			}
-		);
-	}
+	const failures = loginFailures(prisma);
+	const keysFor = (email: string, address: string) => [
+		{ key: `email:${email}`, limit: limits.perEmail },
+		{ key: `address:${address}`, limit: limits.perAddress }
+	];
 
 	return {
 		async login(input: {
@@ -70,16 +41,17 @@ export function createLoginService(
 			userAgent?: string | null;
 		}): Promise<LoginResult> {
 			const email = input.email.trim().toLowerCase();
-			const retryAfterMs = await blockedForMs(email, input.address);
+			const keys = keysFor(email, input.address);
+			const retryAfterMs = await failures.lockedForMs(keys);
 			if (retryAfterMs > 0) return { ok: false, code: 'RATE_LIMITED', retryAfterMs };
 
 			const user = await prisma.user.findUnique({ where: { email } });
 			const valid = await verify(input.password, user?.passwordHash ?? (await decoyHash()));
 			if (!user || !valid || user.disabledAt) {
-				await recordFailure(email, input.address);
+				await failures.record(keys);
 				return { ok: false, code: 'INVALID_CREDENTIALS' };
 			}
-			await byEmail.delete(email);
+			await failures.forget(keys[0]!.key);
 			const { token, expiresAt } = await createSession(prisma, user.id, sessionTtlHours, {
 				userAgent: input.userAgent,
 				ipAddress: input.address
