@@ -72,6 +72,72 @@ describe('placing a market buy', () => {
 	});
 });
 
+describe('what an order that cannot rest holds', () => {
+	it('is what the book can sell it at the worst price reached, not 99¢ a share', async () => {
+		const market = await aMarket(bed.db);
+		const [seller] = await tradersWithCash(bed.db, 1, 100_000n);
+		const [buyer] = await tradersWithCash(bed.db, 1, 2_000n);
+		for (const [priceCents, quantity] of [
+			[5, 25],
+			[6, 80],
+			[7, 120]
+		] as const) {
+			await placeLimit(bed.engine, seller!, market, { side: 'SELL', priceCents, quantity });
+		}
+		// 225 shares at up to 7¢ hold 15.75 of the buyer's 20.00; 1,000 at 99¢ would need 990.00.
+		const { order } = await placeMarket(bed.engine, buyer!, market, {
+			side: 'BUY',
+			quantity: 1_000
+		});
+		expect([order.status, order.filledQuantity]).toEqual(['CANCELLED', 225]);
+		expect(await cashOf(bed.db, buyer!.id)).toEqual({
+			available: 2_000 - (25 * 5 + 80 * 6 + 120 * 7),
+			reserved: 0
+		});
+	});
+
+	it('is refused when the cash does not cover even what the book holds, and changes nothing', async () => {
+		const market = await aMarket(bed.db);
+		const [seller] = await tradersWithCash(bed.db, 1);
+		const [buyer] = await tradersWithCash(bed.db, 1, 1_000n);
+		await placeLimit(bed.engine, seller!, market, { side: 'SELL', priceCents: 60, quantity: 20 });
+		const { order } = await placeMarket(bed.engine, buyer!, market, { side: 'BUY', quantity: 20 });
+		expect([order.status, order.rejectReason]).toEqual(['REJECTED', 'INSUFFICIENT_FUNDS']);
+		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 1_000, reserved: 0 });
+		expect((await levelsOf(bed.engine, market.optionIds[0]!)).asks).toEqual([
+			{ priceCents: 60, quantity: 20, orders: 1 }
+		]);
+	});
+
+	it('for a market sell short, is 100 − the lowest bid reached for each share it can sell', async () => {
+		const market = await aMarket(bed.db);
+		const [bidder] = await tradersWithCash(bed.db, 1);
+		const [seller] = await tradersWithCash(bed.db, 1, 400n);
+		await placeLimit(bed.engine, bidder!, market, { side: 'BUY', priceCents: 40, quantity: 3 });
+		await placeLimit(bed.engine, bidder!, market, { side: 'BUY', priceCents: 30, quantity: 2 });
+		// 5 shares short hold (100 − 30) × 5 = 3.50 of 4.00; at 1¢ they would need 99¢ × 100.
+		const { order } = await placeMarket(bed.engine, seller!, market, {
+			side: 'SELL',
+			quantity: 100
+		});
+		expect(order.filledQuantity).toBe(5);
+		expect(await cashOf(bed.db, seller!.id)).toEqual({
+			available: 400 - (3 * 60 + 2 * 70),
+			reserved: 0
+		});
+		expect(await positionOf(bed.db, seller!.id, market.optionIds[0]!)).toMatchObject({
+			quantity: -5
+		});
+	});
+
+	it('is nothing on an empty book: a market buy by a trader with no cash is cancelled, not refused', async () => {
+		const market = await aMarket(bed.db);
+		const [buyer] = await tradersWithCash(bed.db, 1, 0n);
+		const { order } = await placeMarket(bed.engine, buyer!, market, { side: 'BUY', quantity: 5 });
+		expect([order.status, order.rejectReason]).toEqual(['CANCELLED', null]);
+	});
+});
+
 describe('placing a market sell', () => {
 	it('sells held shares into the bids down to 1¢ and cancels the rest', async () => {
 		const market = await aMarket(bed.db);

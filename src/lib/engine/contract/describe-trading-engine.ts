@@ -161,6 +161,17 @@ export function describeTradingEngine(
 				});
 				expect((await bookOf(market)).asks).toEqual([]);
 			});
+
+			it('needs cash only for what the book can sell it, not for 99¢ a share', async () => {
+				const market = await under.aMarket();
+				const seller = await under.aTrader();
+				const buyer = await under.aTrader(500);
+				await placed(seller, market, { side: 'SELL', priceCents: 10, quantity: 20 });
+				// 20 shares at 10¢ hold 2.00 of the buyer's 5.00; 100 shares at 99¢ would need 99.00.
+				const taken = await placed(buyer, market, { side: 'BUY', type: 'MARKET', quantity: 100 });
+				expect(fillsOf(taken)).toEqual([[10, 20, 'TAKER']]);
+				expect(taken.order).toMatchObject({ status: 'CANCELLED', filledQuantity: 20 });
+			});
 		});
 
 		describe('placing a FOK order', () => {

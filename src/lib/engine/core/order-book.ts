@@ -243,6 +243,36 @@ export class OrderBook {
 		return events;
 	}
 
+	/**
+	 * What an order that does not rest would take from the book now: other traders' shares at
+	 * prices within its limit, best first, up to `quantity`, and the worst price among them (null
+	 * when there are none). Matching it takes no more shares than this, at no worse a price.
+	 */
+	reach(
+		userId: string,
+		side: Side,
+		limitCents: number,
+		quantity: number
+	): { quantity: number; worstPriceCents: number | null } {
+		const isBuy = side === 'BUY';
+		const levels = isBuy ? this.askLevels : this.bidLevels;
+		let taken = 0;
+		let worstPriceCents: number | null = null;
+		for (
+			let p = isBuy ? this.bestAskCents : this.bestBidCents;
+			isBuy ? p <= limitCents : p >= limitCents;
+			p += isBuy ? 1 : -1
+		) {
+			for (let node = levels[p]!.head; node !== null; node = node.next) {
+				if (node.userId === userId) continue;
+				taken += Math.min(node.quantity, quantity - taken);
+				worstPriceCents = p;
+				if (taken === quantity) return { quantity: taken, worstPriceCents };
+			}
+		}
+		return { quantity: taken, worstPriceCents };
+	}
+
 	/** L2 view, best first; `depth` counts non-empty levels per side. */
 	snapshot(depth = MAX_PRICE_CENTS): BookSnapshot {
 		return l2Snapshot(this.state(), depth);

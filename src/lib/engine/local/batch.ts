@@ -6,7 +6,7 @@ import type { AmendOrderInput, EngineName, PlaceOrderInput } from '$lib/shared/o
 import type { BookEvent, CancelReason } from '../core';
 import type { EngineErrorCode } from '../engine';
 import { positionKey, type CachedBook } from './cached-book';
-import { BatchMoney, emptyPosition, holdFor, type TraderCash } from './money';
+import { BatchMoney, emptyPosition, holdFor, type OrderHold, type TraderCash } from './money';
 import {
 	fromOrderRow,
 	isResting,
@@ -269,6 +269,8 @@ class Batch {
 	seq: number;
 	/** Orders placed in this batch that are not resting (filled, cancelled, rejected). */
 	private readonly batchOrders = new Map<string, OrderRecord>();
+	/** The holds of new orders that cannot rest, which are priced apart from their limit. */
+	private readonly sweepHolds = new Map<string, OrderHold>();
 	private readonly events: BookEvent[] = [];
 
 	constructor(
@@ -365,7 +367,18 @@ class Batch {
 		if (key !== null) this.byClientId.set(key, order);
 
 		if (this.marketStatus !== 'OPEN') return this.reject(order, 'MARKET_NOT_OPEN');
-		const hold = holdFor(order.side, priceCents, order.quantity, this.money.position(userId));
+		const position = this.money.position(userId);
+		const mayRest = !isMarket && order.timeInForce !== 'IOC' && order.timeInForce !== 'FOK';
+		let hold: OrderHold;
+		if (mayRest) {
+			hold = holdFor(order.side, priceCents, order.quantity, position);
+		} else {
+			// It holds only what it can take now, priced at the worst level it would reach: a market
+			// buy of 1,000 shares against 225 offered at 5–7¢ holds 7¢ × 225, not 99¢ × 1,000.
+			const reach = this.cache.book.reach(userId, order.side, priceCents, order.quantity);
+			hold = holdFor(order.side, reach.worstPriceCents ?? priceCents, reach.quantity, position);
+			this.sweepHolds.set(id, hold);
+		}
 		if (!this.money.canHold(userId, hold)) return this.reject(order, 'INSUFFICIENT_FUNDS');
 		this.money.hold(userId, id, hold);
 		order.reservedCents = hold.reservedCents;
@@ -502,6 +515,22 @@ class Batch {
 		return order;
 	}
 
+	/** What an order holds: itself (at its limit price) unless it is a new order that cannot rest. */
+	private holdOf(order: OrderRecord): OrderHold {
+		return this.sweepHolds.get(order.id) ?? order;
+	}
+
+	/** Copies a hold kept apart from its order back onto the order, which is what is written. */
+	private syncHold(order: OrderRecord): void {
+		const hold = this.sweepHolds.get(order.id);
+		if (!hold) return;
+		if (hold.reservedCents < 0 || hold.coveredQuantity < 0) {
+			throw new Error(`Order ${order.id} took more than the book held for it when it arrived`);
+		}
+		order.reservedCents = hold.reservedCents;
+		order.coveredQuantity = hold.coveredQuantity;
+	}
+
 	/** `seller`'s sale used shares its other resting sells had locked: they hold cash for them now. */
 	private moveCoverage(seller: OrderRecord, shares: number): void {
 		let left = shares;
@@ -534,9 +563,10 @@ class Batch {
 							quantity: event.quantity,
 							tradeIndex: this.trades.length
 						},
-						{ userId: buy.userId, orderId: buy.id, hold: buy },
-						{ userId: sell.userId, orderId: sell.id, hold: sell }
+						{ userId: buy.userId, orderId: buy.id, hold: this.holdOf(buy) },
+						{ userId: sell.userId, orderId: sell.id, hold: this.holdOf(sell) }
 					);
+					this.syncHold(taker);
 					if (coverageTaken > 0) this.moveCoverage(sell, coverageTaken);
 					for (const order of [maker, taker]) {
 						order.filledQuantity += event.quantity;
@@ -579,7 +609,8 @@ class Batch {
 					const order = this.find(event.orderId);
 					order.status = event.type === 'cancelled' ? 'CANCELLED' : 'EXPIRED';
 					order.updatedAt = this.now;
-					this.money.releaseHold(order.userId, order.id, order);
+					this.money.releaseHold(order.userId, order.id, this.holdOf(order));
+					this.syncHold(order);
 					this.cache.orders.delete(order.id);
 					this.touched.add(order);
 					this.touchedPositions.add(order.userId);
@@ -597,7 +628,8 @@ class Batch {
 					if (order && order.status === 'OPEN') {
 						order.status = 'REJECTED';
 						order.rejectReason = event.code;
-						this.money.releaseHold(order.userId, order.id, order);
+						this.money.releaseHold(order.userId, order.id, this.holdOf(order));
+						this.syncHold(order);
 					}
 					break;
 				}
