@@ -57,29 +57,60 @@ type OrderLike = Pick<
 	'status' | 'quantity' | 'filledQuantity' | 'priceCents' | 'rejectReason' | 'side' | 'type'
 >;
 
-/** What happened to an order just placed, given the fills this call made. */
-export function describeOutcome(
-	order: OrderLike,
-	fills: readonly { priceCents: number; quantity: number }[]
-): Outcome {
-	const filled = order.filledQuantity;
-	const verb = order.side === 'BUY' ? 'Bought' : 'Sold';
-	const cost = fills.reduce((sum, fill) => sum + fill.priceCents * fill.quantity, 0);
-	const averageCents = fills.length && filled ? Math.round(cost / filled) : order.priceCents;
-	const rest = order.quantity - filled;
+type Fill = { priceCents: number; quantity: number };
+
+/**
+ * "33.5¢", or "≈33.37¢" when the average does not end within two decimals: an average of fills
+ * is not a price anyone traded at, so it is never shown rounded as if it were one.
+ */
+export function averagePriceText(fills: readonly Fill[]): string {
+	const shares = fills.reduce((sum, fill) => sum + fill.quantity, 0);
+	const notionalCents = fills.reduce((sum, fill) => sum + fill.priceCents * fill.quantity, 0);
+	const hundredths = notionalCents * 100;
+	const exact = hundredths % shares === 0;
+	const rounded = Math.round(hundredths / shares);
+	const whole = Math.floor(rounded / 100);
+	const fraction = String(rounded % 100)
+		.padStart(2, '0')
+		.replace(/0+$/, '');
+	return `${exact ? '' : '≈'}${whole}${fraction ? `.${fraction}` : ''}¢`;
+}
+
+/** "at 31¢" when every fill was at one price, else "at 33.5¢ average" and the range. */
+function fillPrices(fills: readonly Fill[]): { at: string; range: string | null } {
+	const prices = fills.map((fill) => fill.priceCents);
+	const low = Math.min(...prices);
+	const high = Math.max(...prices);
+	if (low === high) return { at: `at ${low}¢`, range: null };
+	return { at: `at ${averagePriceText(fills)} average`, range: `Fills from ${low}¢ to ${high}¢.` };
+}
+
+const sentences = (...parts: (string | null)[]) => parts.filter(Boolean).join(' ') || null;
+
+/**
+ * What happened to an order just placed or amended, given the fills this call made (an amended
+ * order may have traded before: only this call's fills are described).
+ */
+export function describeOutcome(order: OrderLike, fills: readonly Fill[]): Outcome {
+	const traded = fills.reduce((sum, fill) => sum + fill.quantity, 0);
+	const verb = order.side === 'BUY' ? 'bought' : 'sold';
+	const { at, range } = traded ? fillPrices(fills) : { at: `at ${order.priceCents}¢`, range: null };
+	const rest = order.quantity - order.filledQuantity;
 	switch (order.status) {
 		case 'FILLED':
-			return {
-				tone: 'filled',
-				headline: `Filled: ${verb.toLowerCase()} ${filled} at ${averageCents}¢${fills.length > 1 ? ' average' : ''}`,
-				detail: null
-			};
+			return { tone: 'filled', headline: `Filled: ${verb} ${traded} ${at}`, detail: range };
 		case 'PARTIALLY_FILLED':
-			return {
-				tone: 'filled',
-				headline: `Part filled: ${verb.toLowerCase()} ${filled} at ${averageCents}¢`,
-				detail: `${rest} more resting at ${order.priceCents}¢.`
-			};
+			return traded
+				? {
+						tone: 'filled',
+						headline: `Part filled: ${verb} ${traded} ${at}`,
+						detail: sentences(range, `${rest} more resting at ${order.priceCents}¢.`)
+					}
+				: {
+						tone: 'resting',
+						headline: `Resting: ${order.side === 'BUY' ? 'buy' : 'sell'} ${rest} more at ${order.priceCents}¢`,
+						detail: `${order.filledQuantity} already filled.`
+					};
 		case 'OPEN':
 			return {
 				tone: 'resting',
@@ -89,11 +120,14 @@ export function describeOutcome(
 		case 'REJECTED':
 			return { tone: 'rejected', headline: 'Rejected', detail: reasonText(order.rejectReason) };
 		case 'CANCELLED':
-			return filled > 0
+			return traded > 0
 				? {
 						tone: 'filled',
-						headline: `${verb} ${filled} at ${averageCents}¢`,
-						detail: `The other ${rest} could not trade at once and were cancelled.`
+						headline: `${verb === 'bought' ? 'Bought' : 'Sold'} ${traded} ${at}`,
+						detail: sentences(
+							range,
+							`The other ${rest} could not trade at once and were cancelled.`
+						)
 					}
 				: {
 						tone: 'cancelled',
@@ -105,6 +139,17 @@ export function describeOutcome(
 		case 'EXPIRED':
 			return { tone: 'cancelled', headline: 'Expired', detail: null };
 	}
+}
+
+/** What an amend did: a new price that crossed the book trades at once, like a new order. */
+export function describeAmendOutcome(order: OrderLike, fills: readonly Fill[]): Outcome {
+	const stillOpen = order.status === 'OPEN' || order.status === 'PARTIALLY_FILLED';
+	if (fills.length > 0 || !stillOpen) return describeOutcome(order, fills);
+	return {
+		tone: 'resting',
+		headline: `Changed: ${order.side === 'BUY' ? 'buy' : 'sell'} ${order.quantity - order.filledQuantity} at ${order.priceCents}¢`,
+		detail: 'Nothing traded; it rests in the book at the new price.'
+	};
 }
 
 /** "served by remote engine" / "remote engine unavailable — served by local engine". */

@@ -10,6 +10,7 @@ export type BookLevel = BookView['bids'][number];
 export type TradeView = RouterOutputs['books']['trades'][number];
 export type Candle = RouterOutputs['books']['candles'][number];
 export type PlaceResult = RouterOutputs['orders']['place'];
+export type AmendResult = RouterOutputs['orders']['amend'];
 export type Balance = RouterOutputs['account']['balance'];
 export type Position = RouterOutputs['positions']['mine']['positions'][number];
 export type LedgerRow = RouterOutputs['account']['ledger']['items'][number];
