@@ -1,0 +1,59 @@
+// Signing in: what a person types is kept however early they type it, and the form works with or
+// without the page's scripts.
+import type { Browser, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseURL, DEMO_PASSWORD, launchBrowser, waitUntilLive } from './fixtures/browser';
+
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+describe('the sign-in form', () => {
+	it('keeps an email typed before the page’s scripts have loaded', async () => {
+		const context = await browser.newContext({ baseURL });
+		const page = await context.newPage();
+		// Hold the app's scripts back until the person has typed, as a slow network would.
+		const held: Route[] = [];
+		let release = false;
+		await page.route('**/_app/immutable/**', (route) =>
+			release ? route.continue() : void held.push(route)
+		);
+		await page.goto('/login', { waitUntil: 'commit' });
+		await page.getByLabel('Email').fill('alice@betwise.dev');
+		await page.getByLabel('Password').fill(DEMO_PASSWORD);
+		expect(held.length).toBeGreaterThan(0);
+
+		release = true;
+		await Promise.all(held.map((route) => route.continue()));
+		// Live means the page has hydrated and its scripts run.
+		await waitUntilLive(page);
+		expect(await page.getByLabel('Email').inputValue()).toBe('alice@betwise.dev');
+
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+		await context.close();
+	});
+
+	it('signs in without the page’s scripts, as a plain form', async () => {
+		const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto('/login');
+		await page.getByLabel('Email').fill('alice@betwise.dev');
+		await page.getByLabel('Password').fill('not the password');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByText('That email and password do not match an account.').waitFor();
+		// The failed attempt keeps the email for the next one.
+		expect(await page.getByLabel('Email').inputValue()).toBe('alice@betwise.dev');
+
+		await page.getByLabel('Password').fill(DEMO_PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+		await context.close();
+	});
+});
