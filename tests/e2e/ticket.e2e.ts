@@ -1,0 +1,193 @@
+// The order ticket on a market with several options, as a trader with shares in each: what it
+// keeps and forgets, what its hints and warnings say before an order is sent, what it says after,
+// and what an amend that trades says. Then the portfolio tying orders to cash movements.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectText, launchBrowser, signIn, type SignedIn } from './fixtures/browser';
+import { expectResult, fillTicket, openMarket, sendTicket } from './fixtures/trading';
+
+// Theo Taker bought 15 shares of every option here when the demo was seeded. The maker offers
+// 25, 80 and 120 shares at fair + 1, 2 and 3¢: "Hike" (fair 4¢) has 225 shares at 5–7¢,
+// "Cut 25 bp" (fair 46¢) has 25 at 47¢ and 80 at 48¢ and bids from 45¢ down.
+const MARKET = 'fed-rate-december-2026';
+const SMALL_LAPTOP = { width: 1280, height: 800 };
+
+let browser: Browser;
+let taker: SignedIn;
+let page: Page;
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	taker = await signIn(browser, 'taker@betwise.dev', SMALL_LAPTOP);
+	page = taker.page;
+	await openMarket(page, MARKET);
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+const ticket = () => page.getByTestId('order-ticket');
+const hint = () => ticket().locator('.hint');
+const priceField = () => ticket().getByLabel('Limit price (¢)');
+
+async function chooseOption(label: string) {
+	await page.getByTestId('option-tab').filter({ hasText: label }).click();
+	await expectText(page.locator('#book-title'), `Order book · ${label}`);
+}
+
+describe('switching option', () => {
+	it('forgets the price picked from the other option’s book', async () => {
+		await page.locator('[data-testid="ask-level"][data-price="12"]').click();
+		expect(await priceField().inputValue()).toBe('12');
+		await expectText(ticket().locator('button[type="submit"]'), /at 12¢/);
+
+		await chooseOption('Hike');
+		await page.waitForFunction(
+			() =>
+				(
+					document.querySelector(
+						'[data-testid="order-ticket"] input[name="price"]'
+					) as HTMLInputElement
+				).value === ''
+		);
+		expect((await ticket().locator('button[type="submit"]').innerText()).trim()).toBe(
+			'Buy 10 Hike'
+		);
+	});
+});
+
+describe('an old result', () => {
+	it('goes away when the ticket is changed, so it is not read as the new attempt’s', async () => {
+		await fillTicket(page, {
+			side: 'Buy',
+			type: 'Limit',
+			priceCents: 6,
+			shares: 5,
+			timeInForce: 'GTC',
+			postOnly: true
+		});
+		await sendTicket(page);
+		await expectResult(page, 'A post-only order must not trade on arrival');
+
+		await fillTicket(page, { shares: 0 });
+		await ticket().locator('button[type="submit"]').click();
+		await expectText(ticket(), 'Enter a whole number of shares');
+		expect(await page.getByTestId('order-result').count()).toBe(0);
+		await ticket()
+			.getByLabel(/Post only/)
+			.setChecked(false);
+	});
+});
+
+describe('hints before sending', () => {
+	it('tells a sale of shares held from a short sale', async () => {
+		await fillTicket(page, { side: 'Sell', type: 'Limit', priceCents: 50, shares: 10 });
+		await expectText(hint(), 'Sells shares you hold');
+		expect(await hint().innerText()).not.toContain('short');
+
+		await fillTicket(page, { shares: 20 });
+		await expectText(hint(), 'Sells the 15 shares you hold, then 5 short');
+	});
+
+	it('says a fill-or-kill order the book cannot fill would not trade at all', async () => {
+		await fillTicket(page, { side: 'Buy', type: 'Market', shares: 1000, timeInForce: 'FOK' });
+		await expectText(hint(), 'would not trade at all');
+		await fillTicket(page, { shares: 1000, timeInForce: 'IOC' });
+		await expectText(hint(), 'The book holds 225 shares now; the rest would not trade.');
+	});
+
+	it('asks an order that cannot rest for the cash it would take from the book only', async () => {
+		// 20,000 × 99¢ is more than the trader has; what the book holds up to 99¢ costs $14.45.
+		await fillTicket(page, {
+			side: 'Buy',
+			type: 'Limit',
+			priceCents: 99,
+			shares: 20_000,
+			timeInForce: 'IOC'
+		});
+		await expectText(page.getByTestId('ticket-cost'), '$14.45');
+		await expectText(hint(), 'The book holds 225 shares at your price or better now');
+		expect(await hint().innerText()).not.toContain('available cash');
+
+		// Resting, the same order would hold 99¢ a share.
+		await fillTicket(page, { shares: 20_000, timeInForce: 'GTC' });
+		await expectText(hint(), 'more than your available cash');
+	});
+});
+
+describe('a market order that fills in part', () => {
+	it('gives the exact average of its fills, then shows an empty book as nothing to trade', async () => {
+		await fillTicket(page, { side: 'Buy', type: 'Market', shares: 1000, timeInForce: 'IOC' });
+		await sendTicket(page);
+		// (5·25 + 6·80 + 7·120) / 225 = 6.42…¢: never shown as a price of 6¢.
+		await expectResult(page, 'Bought 225 at ≈6.42¢ average');
+		await expectResult(page, 'Fills from 5¢ to 7¢. The other 775 could not trade at once');
+		await expectText(page.getByTestId('ticket-cost'), 'nothing to trade');
+	});
+});
+
+describe('an amend to a price that crosses the book', () => {
+	it('says what traded, whether the order keeps resting or leaves the list', async () => {
+		await chooseOption('Cut 25 bp');
+		await fillTicket(page, {
+			side: 'Buy',
+			type: 'Limit',
+			priceCents: 45,
+			shares: 30,
+			timeInForce: 'GTC'
+		});
+		await sendTicket(page);
+		await expectResult(page, 'Resting: buy 30 at 45¢');
+
+		const mine = page.getByTestId('my-market-activity');
+		const orderId = await mine
+			.getByTestId('open-order')
+			.filter({ hasText: '45¢' })
+			.getAttribute('data-order-id');
+		// By its id: while it is edited, the row shows its price in a field, not as text.
+		const row = mine.locator(`[data-testid="open-order"][data-order-id="${orderId}"]`);
+		await row.getByRole('button', { name: /^Change order/ }).click();
+		await row.getByLabel('New price (¢)').fill('47');
+		await row.getByRole('button', { name: 'Save' }).click();
+		await expectText(mine.getByTestId('amend-result'), 'Part filled: bought 25 at 47¢');
+		await expectText(mine.getByTestId('amend-result'), '5 more resting at 47¢');
+		await expectText(mine.getByTestId('open-order'), '25 / 30');
+
+		await expectText(row, '47¢');
+		await row.getByRole('button', { name: /^Change order/ }).click();
+		await row.getByLabel('New price (¢)').fill('48');
+		await row.getByRole('button', { name: 'Save' }).click();
+		await expectText(mine.getByTestId('amend-result'), 'Filled: bought 5 at 48¢');
+		await mine.getByTestId('no-open-orders').waitFor();
+	});
+});
+
+describe('the market page at 1280 × 800', () => {
+	it('never has the sticky ticket over the trader’s positions and orders', async () => {
+		await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+		const ticketBox = (await ticket().boundingBox())!;
+		const mineBox = (await page.getByTestId('my-market-activity').boundingBox())!;
+		const overlapsVertically =
+			ticketBox.y < mineBox.y + mineBox.height && mineBox.y < ticketBox.y + ticketBox.height;
+		expect(overlapsVertically).toBe(false);
+	});
+});
+
+describe('the portfolio', () => {
+	it('numbers orders as cash history does, in words that read once', async () => {
+		await page.goto('/portfolio');
+		await page.getByTestId('order-history').waitFor();
+		const numbers = await page.getByTestId('history-order-number').allInnerTexts();
+		expect(numbers.length).toBeGreaterThan(0);
+
+		const held = await page
+			.locator('[data-testid="ledger"] tr[data-kind="RESERVE"]')
+			.first()
+			.innerText();
+		const named = /Held for order (\d+)/.exec(held.replace(/\s+/g, ' '));
+		expect(named, held).not.toBeNull();
+		expect(numbers.map((text) => text.trim())).toContain(`order ${named![1]}`);
+		expect(await page.getByTestId('ledger').innerText()).not.toMatch(/order\s+order/);
+	});
+});
