@@ -3,6 +3,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+	baseURL,
+	expectText,
 	launchBrowser,
 	PHONE,
 	screenshot,
@@ -31,6 +33,23 @@ function widerThanScreen(page: Page): Promise<string[]> {
 			}
 		}
 		return found.slice(0, 10);
+	});
+}
+/** How many lines the header's items take: one when brand, links and sign-in/out sit in a row. */
+function headerLines(page: Page): Promise<number> {
+	return page.evaluate(() => {
+		const tops = [...document.querySelectorAll('header nav > *')]
+			.map((element) => element.getBoundingClientRect())
+			.filter((box) => box.width > 0)
+			.map((box) => Math.round(box.top + box.height / 2));
+		const rows: number[] = [];
+		for (const middle of tops)
+			if (!rows.some((row) => Math.abs(row - middle) < 12)) rows.push(middle);
+		const signInOrOut = document.querySelector('header nav form button, header nav a.button');
+		const box = signInOrOut?.getBoundingClientRect();
+		// Sign in/out must be whole on screen, not pushed past its edge.
+		if (!box || box.right > document.documentElement.clientWidth) return 0;
+		return rows.length;
 	});
 }
 let trader: SignedIn;
@@ -64,6 +83,35 @@ describe('the markets list', () => {
 		await page.waitForURL(/status=HALTED/);
 		await cards.filter({ hasText: 'Starship' }).waitFor();
 		expect(await cards.count()).toBe(1);
+	});
+
+	it('names the winner of a resolved market', async () => {
+		const { page } = trader;
+		await page.goto('/?status=RESOLVED');
+		const card = page.locator('[data-testid="market-card"][data-slug="world-cup-2026-winner"]');
+		await expectText(card.getByTestId('market-winner'), 'Spain ✓ won');
+		await expectText(card.locator('[data-option="Spain"] [data-testid="option-price"]'), 'won');
+	});
+
+	it('keeps the header on one line at 375 px, signed in or not', async () => {
+		const { page } = trader;
+		await page.goto('/');
+		await waitUntilLive(page);
+		expect(await headerLines(page)).toBe(1);
+
+		const visitor = await browser.newContext({ baseURL, viewport: PHONE });
+		const visitorPage = await visitor.newPage();
+		await visitorPage.goto('/');
+		await waitUntilLive(visitorPage);
+		expect(await headerLines(visitorPage)).toBe(1);
+		await visitor.close();
+
+		const staff = await signIn(browser, 'support@betwise.dev', PHONE);
+		await staff.page.goto('/');
+		await waitUntilLive(staff.page);
+		expect(await headerLines(staff.page)).toBe(1);
+		await screenshot(staff.page, 'header-staff-375');
+		await staff.context.close();
 	});
 
 	it('shows a market page and the portfolio usably at 375 px', async () => {
