@@ -35,21 +35,22 @@ function widerThanScreen(page: Page): Promise<string[]> {
 		return found.slice(0, 10);
 	});
 }
-/** How many lines the header's items take: one when brand, links and sign-in/out sit in a row. */
-function headerLines(page: Page): Promise<number> {
+/** What keeps the header from one whole line: nothing, when brand, links and sign-in/out fit. */
+function headerProblems(page: Page): Promise<string[]> {
 	return page.evaluate(() => {
-		const tops = [...document.querySelectorAll('header nav > *')]
+		const problems: string[] = [];
+		const middles = [...document.querySelectorAll('header nav > *')]
 			.map((element) => element.getBoundingClientRect())
 			.filter((box) => box.width > 0)
 			.map((box) => Math.round(box.top + box.height / 2));
-		const rows: number[] = [];
-		for (const middle of tops)
-			if (!rows.some((row) => Math.abs(row - middle) < 12)) rows.push(middle);
+		if (Math.max(...middles) - Math.min(...middles) > 12) problems.push('items on two lines');
+		const links = document.querySelector('header nav .links');
+		if (links && links.scrollWidth > links.clientWidth + 1) problems.push('links cut off');
 		const signInOrOut = document.querySelector('header nav form button, header nav a.button');
 		const box = signInOrOut?.getBoundingClientRect();
-		// Sign in/out must be whole on screen, not pushed past its edge.
-		if (!box || box.right > document.documentElement.clientWidth) return 0;
-		return rows.length;
+		if (!box || box.right > document.documentElement.clientWidth)
+			problems.push('no whole sign in/out');
+		return problems;
 	});
 }
 let trader: SignedIn;
@@ -97,19 +98,19 @@ describe('the markets list', () => {
 		const { page } = trader;
 		await page.goto('/');
 		await waitUntilLive(page);
-		expect(await headerLines(page)).toBe(1);
+		expect(await headerProblems(page)).toEqual([]);
 
 		const visitor = await browser.newContext({ baseURL, viewport: PHONE });
 		const visitorPage = await visitor.newPage();
 		await visitorPage.goto('/');
 		await waitUntilLive(visitorPage);
-		expect(await headerLines(visitorPage)).toBe(1);
+		expect(await headerProblems(visitorPage)).toEqual([]);
 		await visitor.close();
 
 		const staff = await signIn(browser, 'support@betwise.dev', PHONE);
 		await staff.page.goto('/');
 		await waitUntilLive(staff.page);
-		expect(await headerLines(staff.page)).toBe(1);
+		expect(await headerProblems(staff.page)).toEqual([]);
 		await screenshot(staff.page, 'header-staff-375');
 		await staff.context.close();
 	});
