@@ -1,5 +1,4 @@
 import { marketStatuses, type MarketStatus } from '$lib/shared/markets';
-import type { MarketResolution } from '$lib/components/MarketCard.svelte';
 import type { OptionDayStats } from '$lib/components/market-stats';
 import { serverCaller } from '$lib/server/trpc/event-context';
 import type { PageServerLoad } from './$types';
@@ -26,16 +25,5 @@ export const load: PageServerLoad = async (event) => {
 		}
 	}
 
-	// The list does not say how a market resolved; the market itself does. Only resolved markets
-	// on this page are read, once each.
-	const resolved = await Promise.all(
-		page.items
-			.filter((market) => market.status === 'RESOLVED')
-			.map((market) => caller.markets.get({ id: market.id }))
-	);
-	const resolutions: Record<string, MarketResolution> = Object.fromEntries(
-		resolved.map(({ id, resolution, resolvedOptionId }) => [id, { resolution, resolvedOptionId }])
-	);
-
-	return { ...page, stats, resolutions, status: isStatus(status) ? status : '', search };
+	return { ...page, stats, status: isStatus(status) ? status : '', search };
 };

@@ -20,6 +20,9 @@ export const MarketSummary = z.strictObject({
 	category: z.string(),
 	status: MarketStatus,
 	closesAt: z.date(),
+	/** How a RESOLVED market ended: an option won, or it was voided; null before. */
+	resolution: z.enum(['OPTION', 'VOID']).nullable(),
+	resolvedOptionId: z.uuid().nullable(),
 	options: z.array(OptionSummary)
 });
 export type MarketSummary = z.infer<typeof MarketSummary>;
@@ -43,8 +46,6 @@ export type OptionDetail = z.infer<typeof OptionDetail>;
 
 export const MarketDetail = MarketSummary.extend({
 	description: z.string(),
-	resolution: z.enum(['OPTION', 'VOID']).nullable(),
-	resolvedOptionId: z.uuid().nullable(),
 	options: z.array(OptionDetail)
 });
 export type MarketDetail = z.infer<typeof MarketDetail>;

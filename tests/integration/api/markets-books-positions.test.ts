@@ -261,6 +261,12 @@ describe('administering markets', () => {
 		expect(await failureOf(admin.markets.void({ marketId: market.id }))).toMatchObject({
 			code: 'PRECONDITION_FAILED'
 		});
+		// The list says how it ended, as the market itself does.
+		const { items } = await long.api.markets.list({ status: ['RESOLVED'], limit: 100 });
+		expect(items.find((item) => item.id === market.id)).toMatchObject({
+			resolution: 'OPTION',
+			resolvedOptionId: market.optionIds[0]
+		});
 	});
 
 	it('voids a market, refunding each position at cost', async () => {
@@ -276,6 +282,10 @@ describe('administering markets', () => {
 		});
 		expect((await long.api.account.balance()).cashCents).toBe(10_000);
 		expect((await short.api.account.balance()).cashCents).toBe(10_000);
+		expect(await long.api.markets.get({ id: market.id })).toMatchObject({
+			resolution: 'VOID',
+			resolvedOptionId: null
+		});
 	});
 
 	it('answers NOT_FOUND for a market that does not exist', async () => {

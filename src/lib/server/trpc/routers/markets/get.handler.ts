@@ -21,7 +21,7 @@ export async function getMarket({
 }): Promise<MarketDetail> {
 	const row = await ctx.prisma.market.findUnique({
 		where: 'id' in input ? { id: input.id } : { slug: input.slug },
-		select: { ...marketSummarySelect, description: true, resolution: true, resolvedOptionId: true }
+		select: { ...marketSummarySelect, description: true }
 	});
 	if (!row) throw domainError('MARKET_NOT_FOUND', 'No such market');
 
@@ -42,8 +42,6 @@ export async function getMarket({
 	return {
 		...summary,
 		description: row.description,
-		resolution: row.resolution,
-		resolvedOptionId: row.resolvedOptionId,
 		options: summary.options.map((option) => {
 			const quote = quoteByOption.get(option.id);
 			return {

@@ -9,6 +9,8 @@ export const marketSummarySelect = {
 	category: true,
 	status: true,
 	closesAt: true,
+	resolution: true,
+	resolvedOptionId: true,
 	options: {
 		orderBy: { sortOrder: 'asc' },
 		select: { id: true, label: true, book: { select: { lastPriceCents: true } } }
@@ -25,6 +27,8 @@ export function toMarketSummary(row: SummaryRow): MarketSummary {
 		category: row.category,
 		status: row.status,
 		closesAt: row.closesAt,
+		resolution: row.resolution,
+		resolvedOptionId: row.resolvedOptionId,
 		options: row.options.map((option) => ({
 			id: option.id,
 			label: option.label,
