@@ -1,0 +1,53 @@
+// Cash history as a trader reads it: one line per ledger journal instead of one per posting, so a
+// fill reads as what it cost rather than as a reserve released next to an available credit.
+import type { LedgerRow } from '$lib/trpc/types';
+
+export interface CashLine {
+	journalId: string;
+	kind: LedgerRow['kind'];
+	orderId: string | null;
+	marketId: string | null;
+	createdAt: Date;
+	/** Change to available cash (TRADER_CASH). */
+	availableCents: number;
+	/** Change to reserved cash (TRADER_RESERVED). */
+	reservedCents: number;
+	/** Change to all the trader's cash: 0 for a hold or release, the cost or proceeds of a trade. */
+	totalCents: number;
+}
+
+/**
+ * The rows (newest first, as the ledger pages them) grouped by journal, in the order of each
+ * journal's newest row. While older rows remain unread (`moreToRead`), the oldest journal may
+ * continue on the next page, so it is held back until that page is read.
+ */
+export function cashLines(rows: LedgerRow[], { moreToRead }: { moreToRead: boolean }): CashLine[] {
+	const byJournal = new Map<string, CashLine>();
+	const counted = new Set<string>();
+	for (const row of rows) {
+		if (counted.has(row.id)) continue;
+		counted.add(row.id);
+		let line = byJournal.get(row.journalId);
+		if (!line) {
+			line = {
+				journalId: row.journalId,
+				kind: row.kind,
+				orderId: row.orderId,
+				marketId: row.marketId,
+				createdAt: row.createdAt,
+				availableCents: 0,
+				reservedCents: 0,
+				totalCents: 0
+			};
+			byJournal.set(row.journalId, line);
+		}
+		if (row.account === 'TRADER_CASH') line.availableCents += row.amountCents;
+		else line.reservedCents += row.amountCents;
+		line.totalCents += row.amountCents;
+		line.orderId ??= row.orderId;
+		line.marketId ??= row.marketId;
+	}
+	const lines = [...byJournal.values()];
+	// A single journal longer than a page is shown as far as it is read rather than not at all.
+	return moreToRead && lines.length > 1 ? lines.slice(0, -1) : lines;
+}
