@@ -1,0 +1,3 @@
+// How many orders or ledger rows the portfolio's histories read at a time, on load, on
+// "Show older" and when live updates re-read the newest page.
+export const HISTORY_PAGE = 30;
