@@ -175,6 +175,7 @@ describe('a fill while older pages are shown', () => {
 		);
 		expect(shown).toEqual([buy.id, ...ordersBefore]);
 		expect(await page.getByTestId('show-older-orders').count()).toBe(0);
+		await screenshot(page, 'portfolio-all-pages-1280');
 	});
 });
 
