@@ -1,7 +1,7 @@
 // A trader's day on BetWise in a real browser: an order rests in the book, another trader takes
 // it and both see the fill, positions and cash move without reloading; a cancel; a refusal
 // explained in words.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	expectChange,
@@ -200,5 +200,88 @@ describe('after the live connection drops', () => {
 		// Alice's 10 shares bought at 31¢ are now worth 30¢ each.
 		await expectText(alice.page.getByTestId('position'), '−$0.10');
 		await screenshot(alice.page, 'market-after-reconnect-1280');
+	});
+});
+
+describe('positions and orders on a 375 px phone', () => {
+	/** Fails unless `locator`'s box lies across the phone's width, not off to either side. */
+	async function expectAcrossThePhone(locator: Locator) {
+		const box = await locator.boundingBox();
+		expect(box, String(locator)).not.toBeNull();
+		expect(box!.x, String(locator)).toBeGreaterThanOrEqual(0);
+		expect(box!.x + box!.width, String(locator)).toBeLessThanOrEqual(PHONE.width);
+	}
+
+	/** How far each table scroller in `region`, and the page itself, scrolls sideways. */
+	function sidewaysOverflow(page: Page, region: Locator) {
+		return region.evaluate((element) => {
+			const scrollers = [...element.querySelectorAll('.table-scroll')];
+			const page = document.documentElement;
+			return [
+				page.scrollWidth - page.clientWidth,
+				...scrollers.map((scroller) => scroller.scrollWidth - scroller.clientWidth)
+			];
+		});
+	}
+
+	const noSidewaysScroll = async (page: Page, region: Locator) => {
+		for (const overflow of await sidewaysOverflow(page, region))
+			expect(overflow).toBeLessThanOrEqual(0);
+	};
+
+	it('shows each order and position whole on the market page, Edit and Cancel in reach', async () => {
+		const page = bob.page;
+		await fillTicket(page, { side: 'Buy', type: 'Limit', priceCents: 20, shares: 5 });
+		await sendTicket(page);
+		await expectResult(page, 'Resting: buy 5 at 20¢');
+
+		const mine = page.getByTestId('my-market-activity');
+		const order = mine.getByTestId('open-order');
+		await expectText(order, '0 / 5');
+		await expectText(order, 'Resting');
+		await expectAcrossThePhone(order.getByRole('button', { name: /^Change order/ }));
+		await expectAcrossThePhone(order.getByTestId('cancel-order'));
+		const position = mine.locator('[data-testid="position"][data-option="Yes"]');
+		await expectText(position, '13 short');
+		for (const cell of await position.locator('td').all()) await expectAcrossThePhone(cell);
+		await noSidewaysScroll(page, mine);
+
+		// Editing keeps Save and Back on the card too.
+		await order.getByRole('button', { name: /^Change order/ }).click();
+		await expectAcrossThePhone(order.getByLabel('New price (¢)'));
+		await expectAcrossThePhone(order.getByRole('button', { name: 'Save' }));
+		await noSidewaysScroll(page, mine);
+		await order.getByRole('button', { name: 'Back' }).click();
+		await order.getByTestId('cancel-order').waitFor();
+		await screenshot(page, 'market-mine-375');
+	});
+
+	it('shows positions, open orders and history whole on the portfolio, and Cancel works', async () => {
+		const portfolio = await bob.context.newPage();
+		await portfolio.goto('/portfolio');
+		await waitUntilLive(portfolio);
+
+		const section = (title: string) =>
+			portfolio.locator('section').filter({ has: portfolio.getByRole('heading', { name: title }) });
+		const position = portfolio.locator('[data-testid="position"][data-option="Yes"]');
+		await expectText(position, '13 short');
+		for (const cell of await position.locator('td').all()) await expectAcrossThePhone(cell);
+
+		const order = portfolio.getByTestId('open-order').filter({ hasText: '20¢' });
+		await expectAcrossThePhone(order.getByRole('button', { name: /^Change order/ }));
+		await expectAcrossThePhone(order.getByTestId('cancel-order'));
+
+		const history = portfolio.getByTestId('history-order').first();
+		await expectText(history, 'Resting');
+		await expectAcrossThePhone(history.locator('td').filter({ hasText: 'Resting' }));
+		for (const title of ['Positions', 'Open orders', 'Order history'])
+			await noSidewaysScroll(portfolio, section(title));
+		await screenshot(portfolio, 'portfolio-orders-375');
+
+		await order.getByTestId('cancel-order').click();
+		await order.waitFor({ state: 'detached' });
+		await expectText(portfolio.getByTestId('history-order').first(), 'Cancelled');
+		await bob.page.getByTestId('my-market-activity').getByTestId('no-open-orders').waitFor();
+		await portfolio.close();
 	});
 });
