@@ -1,6 +1,6 @@
 // Finding a market: search and status filter on the list, and how the list and pages read on a
 // phone.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	baseURL,
@@ -84,6 +84,34 @@ describe('the markets list', () => {
 		await page.waitForURL(/status=HALTED/);
 		await cards.filter({ hasText: 'Starship' }).waitFor();
 		expect(await cards.count()).toBe(1);
+	});
+
+	it('keeps words typed into the search before the scripts load, and follows Back', async () => {
+		const context = await browser.newContext({ baseURL });
+		const page = await context.newPage();
+		// Hold the app's scripts back until the words are typed, as a slow network would.
+		const held: Route[] = [];
+		let release = false;
+		await page.route('**/_app/immutable/**', (route) =>
+			release ? route.continue() : void held.push(route)
+		);
+		await page.goto('/', { waitUntil: 'commit' });
+		const box = page.getByRole('searchbox', { name: 'Search markets' });
+		await box.fill('bitcoin');
+		expect(held.length).toBeGreaterThan(0);
+		release = true;
+		await Promise.all(held.map((route) => route.continue()));
+		await waitUntilLive(page);
+		expect(await box.inputValue()).toBe('bitcoin');
+
+		await page.getByRole('button', { name: 'Search' }).click();
+		await page.waitForURL(/q=bitcoin/);
+		expect(await page.getByTestId('market-card').count()).toBe(1);
+		await page.goBack();
+		await page.waitForURL((url) => !url.search.includes('q='));
+		await page.getByTestId('market-card').nth(5).waitFor();
+		expect(await box.inputValue()).toBe('');
+		await context.close();
 	});
 
 	it('names the winner of a resolved market', async () => {
