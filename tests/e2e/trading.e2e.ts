@@ -203,31 +203,36 @@ describe('after the live connection drops', () => {
 	});
 });
 
+/** Fails unless `locator`'s box lies across a screen `width` wide, not off to either side. */
+async function expectAcross(locator: Locator, width: number) {
+	const box = await locator.boundingBox();
+	expect(box, String(locator)).not.toBeNull();
+	expect(box!.x, String(locator)).toBeGreaterThanOrEqual(0);
+	expect(box!.x + box!.width, String(locator)).toBeLessThanOrEqual(width);
+}
+
+/** How far each table scroller in `region`, and the page itself, scrolls sideways. */
+function sidewaysOverflow(region: Locator) {
+	return region.evaluate((element) => {
+		const scrollers = [...element.querySelectorAll('.table-scroll')];
+		const page = document.documentElement;
+		return [
+			page.scrollWidth - page.clientWidth,
+			...scrollers.map((scroller) => scroller.scrollWidth - scroller.clientWidth)
+		];
+	});
+}
+
+async function noSidewaysScroll(region: Locator) {
+	for (const overflow of await sidewaysOverflow(region))
+		expect(overflow, `sideways scroll in ${String(region)}`).toBeLessThanOrEqual(0);
+}
+
+const sectionTitled = (page: Page, title: string) =>
+	page.locator('section').filter({ has: page.getByRole('heading', { name: title }) });
+
 describe('positions and orders on a 375 px phone', () => {
-	/** Fails unless `locator`'s box lies across the phone's width, not off to either side. */
-	async function expectAcrossThePhone(locator: Locator) {
-		const box = await locator.boundingBox();
-		expect(box, String(locator)).not.toBeNull();
-		expect(box!.x, String(locator)).toBeGreaterThanOrEqual(0);
-		expect(box!.x + box!.width, String(locator)).toBeLessThanOrEqual(PHONE.width);
-	}
-
-	/** How far each table scroller in `region`, and the page itself, scrolls sideways. */
-	function sidewaysOverflow(page: Page, region: Locator) {
-		return region.evaluate((element) => {
-			const scrollers = [...element.querySelectorAll('.table-scroll')];
-			const page = document.documentElement;
-			return [
-				page.scrollWidth - page.clientWidth,
-				...scrollers.map((scroller) => scroller.scrollWidth - scroller.clientWidth)
-			];
-		});
-	}
-
-	const noSidewaysScroll = async (page: Page, region: Locator) => {
-		for (const overflow of await sidewaysOverflow(page, region))
-			expect(overflow).toBeLessThanOrEqual(0);
-	};
+	const expectAcrossThePhone = (locator: Locator) => expectAcross(locator, PHONE.width);
 
 	it('shows each order and position whole on the market page, Edit and Cancel in reach', async () => {
 		const page = bob.page;
@@ -244,13 +249,13 @@ describe('positions and orders on a 375 px phone', () => {
 		const position = mine.locator('[data-testid="position"][data-option="Yes"]');
 		await expectText(position, '13 short');
 		for (const cell of await position.locator('td').all()) await expectAcrossThePhone(cell);
-		await noSidewaysScroll(page, mine);
+		await noSidewaysScroll(mine);
 
 		// Editing keeps Save and Back on the card too.
 		await order.getByRole('button', { name: /^Change order/ }).click();
 		await expectAcrossThePhone(order.getByLabel('New price (¢)'));
 		await expectAcrossThePhone(order.getByRole('button', { name: 'Save' }));
-		await noSidewaysScroll(page, mine);
+		await noSidewaysScroll(mine);
 		await order.getByRole('button', { name: 'Back' }).click();
 		await order.getByTestId('cancel-order').waitFor();
 		await screenshot(page, 'market-mine-375');
@@ -261,8 +266,6 @@ describe('positions and orders on a 375 px phone', () => {
 		await portfolio.goto('/portfolio');
 		await waitUntilLive(portfolio);
 
-		const section = (title: string) =>
-			portfolio.locator('section').filter({ has: portfolio.getByRole('heading', { name: title }) });
 		const position = portfolio.locator('[data-testid="position"][data-option="Yes"]');
 		await expectText(position, '13 short');
 		for (const cell of await position.locator('td').all()) await expectAcrossThePhone(cell);
@@ -275,7 +278,7 @@ describe('positions and orders on a 375 px phone', () => {
 		await expectText(history, 'Resting');
 		await expectAcrossThePhone(history.locator('td').filter({ hasText: 'Resting' }));
 		for (const title of ['Positions', 'Open orders', 'Order history'])
-			await noSidewaysScroll(portfolio, section(title));
+			await noSidewaysScroll(sectionTitled(portfolio, title));
 		await screenshot(portfolio, 'portfolio-orders-375');
 
 		await order.getByTestId('cancel-order').click();
@@ -283,5 +286,91 @@ describe('positions and orders on a 375 px phone', () => {
 		await expectText(portfolio.getByTestId('history-order').first(), 'Cancelled');
 		await bob.page.getByTestId('my-market-activity').getByTestId('no-open-orders').waitFor();
 		await portfolio.close();
+	});
+});
+
+// Between a phone and a laptop (a tablet, a small laptop, a phone on its side) the same tables
+// must not hide Edit, Cancel, P&L or cash totals off to the right of a sideways scroller.
+describe('positions and orders on a tablet', () => {
+	const TABLETS = [
+		{ width: 768, height: 1024 },
+		{ width: 900, height: 700 }
+	];
+	let portfolio: Page;
+
+	beforeAll(async () => {
+		await bob.page.setViewportSize(TABLETS[0]);
+		await fillTicket(bob.page, { side: 'Buy', type: 'Limit', priceCents: 21, shares: 4 });
+		await sendTicket(bob.page);
+		await expectResult(bob.page, 'Resting: buy 4 at 21¢');
+		portfolio = await bob.context.newPage();
+		await portfolio.goto('/portfolio');
+		await waitUntilLive(portfolio);
+	});
+
+	afterAll(async () => {
+		await portfolio?.close();
+	});
+
+	for (const viewport of TABLETS) {
+		it(`shows Edit, Cancel and both P&L figures on the market page at ${viewport.width} px`, async () => {
+			const page = bob.page;
+			await page.setViewportSize(viewport);
+			const mine = page.getByTestId('my-market-activity');
+			const resting = mine.getByTestId('open-order').filter({ hasText: '21¢' });
+			await expectText(resting, 'Resting');
+			// By its id, since editing turns its price into an input.
+			const order = mine.locator(
+				`[data-order-id="${await resting.getAttribute('data-order-id')}"]`
+			);
+			await expectAcross(order.getByRole('button', { name: /^Change order/ }), viewport.width);
+			await expectAcross(order.getByTestId('cancel-order'), viewport.width);
+			const position = mine.locator('[data-testid="position"][data-option="Yes"]');
+			await expectText(position, '13 short');
+			for (const label of ['Unrealized P&L', 'Realized P&L'])
+				await expectAcross(position.locator(`td[data-label="${label}"]`), viewport.width);
+			await noSidewaysScroll(mine);
+
+			// Editing keeps the inputs, Save and Back in view too.
+			await order.getByRole('button', { name: /^Change order/ }).click();
+			await expectAcross(order.getByLabel('New total shares'), viewport.width);
+			await expectAcross(order.getByRole('button', { name: 'Back' }), viewport.width);
+			await noSidewaysScroll(mine);
+			await order.getByRole('button', { name: 'Back' }).click();
+			await order.getByTestId('cancel-order').waitFor();
+			await screenshot(page, `market-mine-${viewport.width}`);
+		});
+
+		it(`shows positions, orders, history and cash whole on the portfolio at ${viewport.width} px`, async () => {
+			await portfolio.setViewportSize(viewport);
+			const position = portfolio.locator('[data-testid="position"][data-option="Yes"]');
+			await expectText(position, '13 short');
+			for (const label of ['Unrealized P&L', 'Realized P&L'])
+				await expectAcross(position.locator(`td[data-label="${label}"]`), viewport.width);
+
+			const order = portfolio.getByTestId('open-order').filter({ hasText: '21¢' });
+			await expectText(order, 'Resting');
+			await expectAcross(order.getByRole('button', { name: /^Change order/ }), viewport.width);
+			await expectAcross(order.getByTestId('cancel-order'), viewport.width);
+
+			const history = portfolio.getByTestId('history-order').first();
+			await expectText(history, 'Resting');
+			await expectAcross(history.locator('td.status'), viewport.width);
+
+			const cash = portfolio.getByTestId('cash-line').first();
+			await expectAcross(cash.getByTestId('cash-total'), viewport.width);
+			for (const title of ['Positions', 'Open orders', 'Order history', 'Cash history'])
+				await noSidewaysScroll(sectionTitled(portfolio, title));
+			await screenshot(portfolio, `portfolio-orders-${viewport.width}`);
+		});
+	}
+
+	it('cancels an order from the portfolio with a click at 768 px', async () => {
+		await portfolio.setViewportSize(TABLETS[0]);
+		const order = portfolio.getByTestId('open-order').filter({ hasText: '21¢' });
+		await order.getByTestId('cancel-order').click();
+		await order.waitFor({ state: 'detached' });
+		await expectText(portfolio.getByTestId('history-order').first(), 'Cancelled');
+		await bob.page.getByTestId('my-market-activity').getByTestId('no-open-orders').waitFor();
 	});
 });
