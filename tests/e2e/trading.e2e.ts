@@ -292,14 +292,12 @@ describe('positions and orders on a 375 px phone', () => {
 // Between a phone and a laptop (a tablet, a small laptop, a phone on its side) the same tables
 // must not hide Edit, Cancel, P&L or cash totals off to the right of a sideways scroller.
 describe('positions and orders on a tablet', () => {
-	const TABLETS = [
-		{ width: 768, height: 1024 },
-		{ width: 900, height: 700 }
-	];
+	const TABLET = { width: 768, height: 1024 };
+	const TABLETS = [TABLET, { width: 900, height: 700 }];
 	let portfolio: Page;
 
 	beforeAll(async () => {
-		await bob.page.setViewportSize(TABLETS[0]);
+		await bob.page.setViewportSize(TABLET);
 		await fillTicket(bob.page, { side: 'Buy', type: 'Limit', priceCents: 21, shares: 4 });
 		await sendTicket(bob.page);
 		await expectResult(bob.page, 'Resting: buy 4 at 21¢');
@@ -366,7 +364,7 @@ describe('positions and orders on a tablet', () => {
 	}
 
 	it('cancels an order from the portfolio with a click at 768 px', async () => {
-		await portfolio.setViewportSize(TABLETS[0]);
+		await portfolio.setViewportSize(TABLET);
 		const order = portfolio.getByTestId('open-order').filter({ hasText: '21¢' });
 		await order.getByTestId('cancel-order').click();
 		await order.waitFor({ state: 'detached' });
