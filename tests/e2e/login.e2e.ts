@@ -1,8 +1,14 @@
 // Signing in: what a person types is kept however early they type it, and the form works with or
 // without the page's scripts.
-import type { Browser, Route } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseURL, DEMO_PASSWORD, launchBrowser, waitUntilLive } from './fixtures/browser';
+import {
+	baseURL,
+	DEMO_PASSWORD,
+	holdAppScripts,
+	launchBrowser,
+	waitUntilLive
+} from './fixtures/browser';
 
 let browser: Browser;
 
@@ -18,19 +24,11 @@ describe('the sign-in form', () => {
 	it('keeps an email typed before the page’s scripts have loaded', async () => {
 		const context = await browser.newContext({ baseURL });
 		const page = await context.newPage();
-		// Hold the app's scripts back until the person has typed, as a slow network would.
-		const held: Route[] = [];
-		let release = false;
-		await page.route('**/_app/immutable/**', (route) =>
-			release ? route.continue() : void held.push(route)
-		);
+		const scripts = await holdAppScripts(page);
 		await page.goto('/login', { waitUntil: 'commit' });
 		await page.getByLabel('Email').fill('alice@betwise.dev');
 		await page.getByLabel('Password').fill(DEMO_PASSWORD);
-		expect(held.length).toBeGreaterThan(0);
-
-		release = true;
-		await Promise.all(held.map((route) => route.continue()));
+		expect(await scripts.release()).toBeGreaterThan(0);
 		// Live means the page has hydrated and its scripts run.
 		await waitUntilLive(page);
 		expect(await page.getByLabel('Email').inputValue()).toBe('alice@betwise.dev');

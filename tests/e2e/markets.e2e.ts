@@ -1,10 +1,11 @@
 // Finding a market: search and status filter on the list, and how the list and pages read on a
 // phone.
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	baseURL,
 	expectText,
+	holdAppScripts,
 	launchBrowser,
 	PHONE,
 	screenshot,
@@ -89,18 +90,11 @@ describe('the markets list', () => {
 	it('keeps words typed into the search before the scripts load, and follows Back', async () => {
 		const context = await browser.newContext({ baseURL });
 		const page = await context.newPage();
-		// Hold the app's scripts back until the words are typed, as a slow network would.
-		const held: Route[] = [];
-		let release = false;
-		await page.route('**/_app/immutable/**', (route) =>
-			release ? route.continue() : void held.push(route)
-		);
+		const scripts = await holdAppScripts(page);
 		await page.goto('/', { waitUntil: 'commit' });
 		const box = page.getByRole('searchbox', { name: 'Search markets' });
 		await box.fill('bitcoin');
-		expect(held.length).toBeGreaterThan(0);
-		release = true;
-		await Promise.all(held.map((route) => route.continue()));
+		expect(await scripts.release()).toBeGreaterThan(0);
 		await waitUntilLive(page);
 		expect(await box.inputValue()).toBe('bitcoin');
 
