@@ -1,6 +1,7 @@
 // What an order would cost and could pay, before it is sent, in integer cents (Kalshi's model):
 // buying YES costs the price; selling shares you hold pays the price; selling beyond them opens a
 // short that holds 100 − price per share as collateral and pays 100 if the option loses.
+import { canRest } from '$lib/shared/orders';
 import type { BookLevel } from '$lib/trpc/types';
 
 type Level = Pick<BookLevel, 'priceCents' | 'quantity'>;
@@ -87,7 +88,7 @@ export function estimateOrder({
 		(priceCents === null || !Number.isInteger(priceCents) || priceCents < 1 || priceCents > 99)
 	)
 		return null;
-	const rests = limited && (timeInForce === 'GTC' || timeInForce === 'GTD');
+	const rests = canRest({ type, timeInForce });
 	let fills: { priceCents: number; quantity: number }[];
 	if (rests) {
 		fills = [{ priceCents: priceCents!, quantity }];

@@ -27,6 +27,17 @@ export const clientOrderId = z
 	.max(64)
 	.regex(/^[A-Za-z0-9._:-]+$/, { error: 'use letters, digits and . _ : - only' });
 
+/**
+ * Whether an order may rest on the book: a market order never does (an IOC limit at 99 or 1),
+ * nor does an IOC or FOK one. What an order holds of the trader's cash depends on it.
+ */
+export function canRest(order: {
+	type: z.infer<typeof OrderType>;
+	timeInForce?: z.infer<typeof TimeInForce>;
+}): boolean {
+	return order.type === 'LIMIT' && order.timeInForce !== 'IOC' && order.timeInForce !== 'FOK';
+}
+
 export const PlaceOrderInput = z
 	.strictObject({
 		marketId: z.uuid(),
@@ -67,10 +78,7 @@ export const PlaceOrderInput = z
 				message: 'expiresAt is required for GTD orders and only for them'
 			});
 		}
-		if (
-			order.postOnly &&
-			(order.type === 'MARKET' || order.timeInForce === 'IOC' || order.timeInForce === 'FOK')
-		) {
+		if (order.postOnly && !canRest(order)) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['postOnly'],

@@ -2,7 +2,12 @@
 // flight, for any number of books, matched in memory against the cached books and written with
 // set-based statements in one transaction that holds the books' advisory locks.
 import type pg from 'pg';
-import type { AmendOrderInput, EngineName, PlaceOrderInput } from '$lib/shared/orders';
+import {
+	canRest,
+	type AmendOrderInput,
+	type EngineName,
+	type PlaceOrderInput
+} from '$lib/shared/orders';
 import type { BookEvent, CancelReason } from '../core';
 import type { EngineErrorCode } from '../engine';
 import { positionKey, type CachedBook } from './cached-book';
@@ -368,9 +373,8 @@ class Batch {
 
 		if (this.marketStatus !== 'OPEN') return this.reject(order, 'MARKET_NOT_OPEN');
 		const position = this.money.position(userId);
-		const mayRest = !isMarket && order.timeInForce !== 'IOC' && order.timeInForce !== 'FOK';
 		let hold: OrderHold;
-		if (mayRest) {
+		if (canRest(order)) {
 			hold = holdFor(order.side, priceCents, order.quantity, position);
 		} else {
 			// It holds only what it can take now, priced at the worst level it would reach: a market
