@@ -151,6 +151,26 @@ describe('amending an order’s price', () => {
 			reserved: 150
 		});
 	});
+
+	it('takes a fully filled order off the book, so it can no longer be cancelled or amended', async () => {
+		const market = await aMarket(bed.db);
+		const [buyer, seller] = await tradersWithCash(bed.db, 2);
+		const { order } = await placeLimit(bed.engine, buyer!, market, {
+			side: 'BUY',
+			priceCents: 20,
+			quantity: 5
+		});
+		await placeLimit(bed.engine, seller!, market, { side: 'SELL', priceCents: 34, quantity: 5 });
+		const amended = succeeded(await amend(buyer!.id, { orderId: order.id, priceCents: 34 }));
+		expect(amended.order.status).toBe('FILLED');
+
+		expect(codeOf(await bed.engine.cancel(buyer!.id, order.id))).toBe('UNKNOWN_ORDER');
+		expect(codeOf(await amend(buyer!.id, { orderId: order.id, quantity: 9 }))).toBe(
+			'UNKNOWN_ORDER'
+		);
+		expect(await levelsOf(bed.engine, market.optionIds[0]!)).toEqual({ bids: [], asks: [] });
+		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 10_000 - 170, reserved: 0 });
+	});
 });
 
 describe('amending an order’s quantity up', () => {

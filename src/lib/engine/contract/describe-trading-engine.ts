@@ -374,6 +374,23 @@ export function describeTradingEngine(
 				expect(await engine.getPositions(first.id)).toEqual([]);
 			});
 
+			it('trades when the new price crosses, and an order it fills is gone from the book', async () => {
+				const market = await under.aMarket();
+				const buyer = await under.aTrader();
+				const seller = await under.aTrader();
+				const { order } = await placed(buyer, market, { side: 'BUY', priceCents: 20, quantity: 5 });
+				await placed(seller, market, { side: 'SELL', priceCents: 34, quantity: 5 });
+				const amended = accepted(
+					await engine.amend(buyer.id, { orderId: order.id, priceCents: 34 })
+				);
+				expect([amended.order.status, fillsOf(amended)]).toEqual(['FILLED', [[34, 5, 'TAKER']]]);
+				const cancel = await engine.cancel(buyer.id, order.id);
+				expect(cancel.ok ? 'ok' : cancel.code).toBe('UNKNOWN_ORDER');
+				const again = await engine.amend(buyer.id, { orderId: order.id, quantity: 9 });
+				expect(again.ok ? 'ok' : again.code).toBe('UNKNOWN_ORDER');
+				expect(await bookOf(market)).toMatchObject({ bids: [], asks: [] });
+			});
+
 			it('answers UNKNOWN_ORDER for an order the user does not have', async () => {
 				const market = await under.aMarket();
 				const owner = await under.aTrader();

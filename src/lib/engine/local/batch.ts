@@ -579,9 +579,10 @@ class Batch {
 						this.touched.add(order);
 						this.touchedPositions.add(order.userId);
 					}
-					if (maker.status === 'FILLED') {
-						this.cache.orders.delete(maker.id);
-						removed.push(maker);
+					// The taker rests already when an amend moved it across the book.
+					for (const order of [maker, taker]) {
+						if (order.status === 'FILLED' && this.cache.orders.delete(order.id))
+							removed.push(order);
 					}
 					this.trades.push({
 						index: this.trades.length,
