@@ -88,9 +88,12 @@ export const PlaceOrderInput = z
 	});
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInput>;
 
+/** An order id: the orders table's bigint, as a decimal string (18 digits stay below its maximum). */
+export const orderId = z.string().regex(/^\d{1,18}$/, { error: 'expected an order id' });
+
 export const AmendOrderInput = z
 	.strictObject({
-		orderId: z.string().regex(/^\d+$/, { error: 'expected an order id' }),
+		orderId,
 		/** The new total quantity of the order (filled + open); a decrease keeps queue priority. */
 		quantity: quantity.optional(),
 		priceCents: priceCents.optional()

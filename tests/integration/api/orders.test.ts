@@ -160,6 +160,13 @@ describe('amending an order', () => {
 			await failureOf(api.orders.amend({ orderId: order.id, quantity: 10, priceCents: 40 }))
 		).toMatchObject({ code: 'BAD_REQUEST', domainCode: 'NOTHING_TO_AMEND' });
 	});
+
+	it('answers BAD_REQUEST on orderId for an id too long to be an order', async () => {
+		const { api } = await aTraderCaller(bed);
+		expect(
+			await failureOf(api.orders.amend({ orderId: '9999999999999999999', quantity: 1 }))
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['orderId'] });
+	});
 });
 
 describe('cancelling orders', () => {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { OrderView } from '$lib/shared/orders';
+import { OrderView, orderId } from '$lib/shared/orders';
 import { servedBy } from '../../served';
-import { orderId } from './order-view';
 
 export const MAX_CANCEL_BATCH = 100;
 

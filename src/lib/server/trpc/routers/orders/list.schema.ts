@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { FillView, OrderStatus, OrderView } from '$lib/shared/orders';
-import { orderId } from './order-view';
+import { FillView, OrderStatus, OrderView, orderId } from '$lib/shared/orders';
 
 export const listInput = z
 	.strictObject({

@@ -1,11 +1,6 @@
-// Orders as the API shows them, read from the orders table (list and get), and the order id
-// every order procedure takes.
-import { z } from 'zod';
+// Orders as the API shows them, read from the orders table (list and get).
 import type { Prisma } from '$lib/server/db/generated/client';
 import type { OrderView } from '$lib/shared/orders';
-
-/** An order id: the orders table's bigint, as a decimal string. */
-export const orderId = z.string().regex(/^\d{1,18}$/, { error: 'expected an order id' });
 
 export const orderViewSelect = {
 	id: true,
