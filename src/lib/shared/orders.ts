@@ -44,7 +44,7 @@ export const PlaceOrderInput = z
 		optionId: z.uuid(),
 		side: Side,
 		type: OrderType.default('LIMIT'),
-		/** Required for LIMIT; a MARKET order trades at any price (an IOC limit at 99 or 1). */
+		/** Required for LIMIT, refused for MARKET: it trades at any price (an IOC limit at 99 or 1). */
 		priceCents: priceCents.optional(),
 		quantity,
 		timeInForce: TimeInForce.optional(),
@@ -58,6 +58,14 @@ export const PlaceOrderInput = z
 				code: 'custom',
 				path: ['priceCents'],
 				message: 'a limit order needs a price (1–99¢)'
+			});
+		}
+		// Ignoring it would leave a trader who meant a price cap with none.
+		if (order.type === 'MARKET' && order.priceCents !== undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['priceCents'],
+				message: 'a market order takes no price: for a price cap, send a LIMIT order with IOC'
 			});
 		}
 		if (

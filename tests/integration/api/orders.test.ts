@@ -87,6 +87,12 @@ describe('placing an order', () => {
 			code: 'BAD_REQUEST',
 			fields: ['quantity']
 		});
+		// A market order with a price would be taken as a cap it does not have.
+		const pricedMarket = { ...limit(market, 'BUY', 1, 40), type: 'MARKET' as const };
+		expect(await failureOf(api.orders.place(pricedMarket))).toMatchObject({
+			code: 'BAD_REQUEST',
+			fields: ['priceCents']
+		});
 		const withUser = { ...limit(market, 'BUY', 1, 40), userId: market.id };
 		expect(await failureOf(api.orders.place(withUser))).toMatchObject({ code: 'BAD_REQUEST' });
 	});
