@@ -108,12 +108,31 @@ describe('placing an order again with the same clientOrderId', () => {
 	});
 });
 
+describe('placing a GTD order again with the same clientOrderId', () => {
+	it('returns the order placed, its expiry read back from the database the same', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1);
+		const gtd: OrderFields = {
+			...aBid,
+			timeInForce: 'GTD',
+			expiresAt: new Date(Date.now() + 3_600_123)
+		};
+		const first = succeeded(await place(bed.engine, trader!, market, gtd));
+		// A second engine knows the order only from its row.
+		const again = succeeded(await place(new LocalEngine(bed.db.pool), trader!, market, gtd));
+		expect([again.duplicate, again.order.id]).toEqual([true, first.order.id]);
+	});
+});
+
 describe('reusing a clientOrderId for a different order', () => {
 	it.each([
 		['side', { side: 'SELL' }],
 		['quantity', { quantity: 6 }],
 		['price', { priceCents: 41 }],
-		['option', { option: 1 }]
+		['option', { option: 1 }],
+		['time in force', { timeInForce: 'IOC' }],
+		['post-only flag', { postOnly: true }],
+		['expiry', { timeInForce: 'GTD', expiresAt: new Date(Date.now() + 3_600_000) }]
 	] as const)(
 		'is refused with CLIENT_ORDER_ID_IN_USE when the %s differs',
 		async (_, difference) => {
@@ -125,6 +144,15 @@ describe('reusing a clientOrderId for a different order', () => {
 			expect(await countOrders(bed.db, trader!.id)).toBe(1);
 		}
 	);
+
+	it('is refused once the order was amended, since it is no longer the order sent', async () => {
+		const market = await aMarket(bed.db);
+		const [trader] = await tradersWithCash(bed.db, 1);
+		const { order } = succeeded(await place(bed.engine, trader!, market, aBid));
+		succeeded(await bed.engine.amend(trader!.id, { orderId: order.id, quantity: 3 }));
+		expect(codeOf(await place(bed.engine, trader!, market, aBid))).toBe('CLIENT_ORDER_ID_IN_USE');
+		expect(await countOrders(bed.db, trader!.id)).toBe(1);
+	});
 
 	it('is refused in another market too', async () => {
 		const market = await aMarket(bed.db);

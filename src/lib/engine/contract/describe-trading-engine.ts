@@ -334,6 +334,14 @@ export function describeTradingEngine(
 					clientOrderId
 				});
 				expect(other.ok ? 'ok' : other.code).toBe('CLIENT_ORDER_ID_IN_USE');
+				const immediate = await place(buyer, market, {
+					side: 'BUY',
+					priceCents: 40,
+					quantity: 3,
+					timeInForce: 'IOC',
+					clientOrderId
+				});
+				expect(immediate.ok ? 'ok' : immediate.code).toBe('CLIENT_ORDER_ID_IN_USE');
 			});
 		});
 

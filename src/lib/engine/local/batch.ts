@@ -265,6 +265,30 @@ function byClientId(rows: OrderRow[], books: BookBatch[]): Map<string, OrderReco
 	return found;
 }
 
+/** The limit an order trades within: a market order's is the far end of the book. */
+const limitPriceOf = (input: PlaceOrderInput): number =>
+	input.type === 'MARKET' ? (input.side === 'BUY' ? 99 : 1) : input.priceCents!;
+
+const timeInForceOf = (input: PlaceOrderInput): OrderRecord['timeInForce'] =>
+	input.timeInForce ?? (input.type === 'MARKET' ? 'IOC' : 'GTC');
+
+/**
+ * Whether a place with a clientOrderId already used is that same order sent again: every field
+ * the trader chose must match the order as it stands (an order amended since is a different one).
+ */
+function sameOrder(earlier: OrderRecord, optionId: string, input: PlaceOrderInput): boolean {
+	return (
+		earlier.optionId === optionId &&
+		earlier.side === input.side &&
+		earlier.type === input.type &&
+		earlier.quantity === input.quantity &&
+		earlier.priceCents === limitPriceOf(input) &&
+		earlier.timeInForce === timeInForceOf(input) &&
+		earlier.postOnly === input.postOnly &&
+		(earlier.expiresAt?.getTime() ?? null) === (input.expiresAt?.getTime() ?? null)
+	);
+}
+
 class Batch {
 	readonly money: BatchMoney;
 	readonly touched = new Set<OrderRecord>();
@@ -318,15 +342,7 @@ class Batch {
 		const key = input.clientOrderId === undefined ? null : clientKey(userId, input.clientOrderId);
 		const earlier = key === null ? undefined : this.byClientId.get(key);
 		if (earlier) {
-			// The stored order may have been amended since, so this compares what an amend keeps.
-			const samePrice = input.type === 'MARKET' || earlier.priceCents === input.priceCents;
-			if (
-				earlier.optionId !== this.cache.optionId ||
-				earlier.side !== input.side ||
-				earlier.type !== input.type ||
-				(earlier.quantity !== input.quantity && earlier.filledQuantity === 0) ||
-				!samePrice
-			) {
+			if (!sameOrder(earlier, this.cache.optionId, input)) {
 				return fail(
 					'CLIENT_ORDER_ID_IN_USE',
 					`clientOrderId ${input.clientOrderId} was used for a different order`
@@ -341,8 +357,7 @@ class Batch {
 		const id = this.newIds.pop();
 		if (id === undefined)
 			throw new Error('Order ids ran out: the group counted its places wrongly');
-		const isMarket = input.type === 'MARKET';
-		const priceCents = isMarket ? (input.side === 'BUY' ? 99 : 1) : input.priceCents!;
+		const priceCents = limitPriceOf(input);
 		const order: OrderRecord = {
 			id,
 			userId,
@@ -351,7 +366,7 @@ class Batch {
 			clientOrderId: input.clientOrderId ?? `bw-${id}`,
 			side: input.side,
 			type: input.type,
-			timeInForce: input.timeInForce ?? (isMarket ? 'IOC' : 'GTC'),
+			timeInForce: timeInForceOf(input),
 			postOnly: input.postOnly,
 			priceCents,
 			quantity: input.quantity,
