@@ -4,6 +4,11 @@ import { createContext } from '../../src/lib/server/trpc/context';
 import { appRouter } from '../../src/lib/server/trpc/root';
 import type { Services } from '../../src/lib/server/services';
 import { seedDemoData } from '../../src/lib/server/db/seed';
+import {
+	createSession,
+	findActiveSession,
+	type ActiveSession
+} from '../../src/lib/server/auth/sessions';
 import { createTestDatabase, type TestDatabase } from '../fixtures/database';
 import {
 	aSupportUser,
@@ -27,7 +32,10 @@ afterAll(async () => {
 });
 
 /** Sends a real HTTP request through tRPC's fetch handler, as hooks.server.ts does. */
-async function http(path: string, init: RequestInit & { input?: unknown } = {}) {
+async function http(
+	path: string,
+	init: RequestInit & { input?: unknown; session?: ActiveSession | null } = {}
+) {
 	const url = new URL(`${SITE_ORIGIN}/trpc/${path}`);
 	const body = init.input === undefined ? undefined : JSON.stringify({ json: init.input });
 	if (init.method !== 'POST' && body) url.searchParams.set('input', body);
@@ -38,7 +46,7 @@ async function http(path: string, init: RequestInit & { input?: unknown } = {}) 
 		createContext: ({ req }) =>
 			createContext({
 				services,
-				session: null,
+				session: init.session ?? null,
 				origin: req.headers.get('origin'),
 				allowedOrigins: [SITE_ORIGIN],
 				clientAddress: '127.0.0.1'
@@ -109,6 +117,30 @@ describe('mutations from another site', () => {
 	});
 });
 
+/** A signed-in trader's session, for procedures that check input only after sign-in. */
+async function aTraderSession(): Promise<ActiveSession> {
+	const { token } = await createSession(db.prisma, (await aTrader(db)).id, 1);
+	return (await findActiveSession(db.prisma, token))!;
+}
+
+/** A mutation over HTTP from the site itself, as a signed-in trader. */
+async function mutate(path: string, input: unknown) {
+	return http(path, {
+		method: 'POST',
+		headers: { origin: SITE_ORIGIN, 'content-type': 'application/json' },
+		input,
+		session: await aTraderSession()
+	});
+}
+
+const order = {
+	marketId: crypto.randomUUID(),
+	optionId: crypto.randomUUID(),
+	side: 'BUY',
+	priceCents: 40,
+	quantity: 5
+};
+
 describe('invalid input', () => {
 	it('gets BAD_REQUEST naming the field that was wrong', async () => {
 		const { status, body } = await http('markets.list', { input: { limit: 0 } });
@@ -126,6 +158,71 @@ describe('invalid input', () => {
 	it('never carries a stack trace', async () => {
 		const { body } = await http('markets.get', { input: { id: 'not-a-uuid' } });
 		expect(body.error?.json.data).not.toHaveProperty('stack');
+	});
+
+	it('keeps a top-level field under its own name, as forms read it', async () => {
+		const { body } = await mutate('orders.place', { ...order, priceCents: 0, quantity: 0 });
+		expect(Object.keys(body.error?.json.data.fieldErrors as object)).toEqual([
+			'priceCents',
+			'quantity'
+		]);
+	});
+
+	it('names each unknown field under its own key', async () => {
+		const { status, body } = await http('markets.list', { input: { foo: 1, bar: 2 } });
+		expect(status).toBe(400);
+		expect(body.error?.json.data.fieldErrors).toEqual({
+			foo: ['unknown field'],
+			bar: ['unknown field']
+		});
+		expect(body.error?.json.message).toBe('foo: unknown field; bar: unknown field');
+	});
+
+	it('still answers BAD_REQUEST for an unknown key superjson will not send as a key', async () => {
+		const { status, body } = await http('markets.list', { input: { constructor: 1 } });
+		expect(status).toBe(400);
+		expect(body.error?.json.data.fieldErrors).toEqual({ '': ['constructor: unknown field'] });
+		expect(body.error?.json.message).toBe('constructor: unknown field');
+	});
+
+	it('keys a problem inside a list by its full path, index and field', async () => {
+		const { status, body } = await mutate('orders.placeBatch', {
+			orders: [order, { ...order, priceCents: 0, leverage: 2 }]
+		});
+		expect(status).toBe(400);
+		expect(body.error?.json.data.fieldErrors).toEqual({
+			'orders.1.priceCents': [expect.stringMatching(/>=1/)],
+			'orders.1.leverage': ['unknown field']
+		});
+		expect(body.error?.json.message).toMatch(/^orders\.1\.priceCents: .*; orders\.1\.leverage: /);
+	});
+
+	it.each([
+		['both an id and a slug', { id: crypto.randomUUID(), slug: 'x' }, /slug: unknown field/],
+		['neither an id nor a slug', {}, /id: .*slug: /]
+	])(
+		'says which forms were tried when the input as a whole fits none, given %s',
+		async (_, input, tried) => {
+			const { status, body } = await http('markets.get', { input });
+			expect(status).toBe(400);
+			const fieldErrors = body.error?.json.data.fieldErrors as Record<string, string[]>;
+			expect(Object.keys(fieldErrors)).toEqual(['']);
+			expect(fieldErrors['']).toEqual([expect.stringMatching(tried)]);
+			expect(body.error?.json.message).toBe(`input: ${fieldErrors['']![0]}`);
+		}
+	);
+
+	it('asks for a valid date when a date does not parse', async () => {
+		const { status, body } = await mutate('orders.place', {
+			...order,
+			timeInForce: 'GTD',
+			expiresAt: 'tomorrow'
+		});
+		expect(status).toBe(400);
+		expect(body.error?.json.data.fieldErrors).toEqual({
+			expiresAt: [expect.stringMatching(/^expected a valid date/)]
+		});
+		expect(body.error?.json.message).toMatch(/^expiresAt: expected a valid date/);
 	});
 });
 
