@@ -1,9 +1,35 @@
+import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 import { aMarket } from '../../fixtures/markets';
 import { anAdmin, callerFor } from '../../fixtures/services';
-import { aTraderCaller, apiTestBed, failureOf, limit } from '../../fixtures/api';
+import { aTraderCaller, apiTestBed, failureOf, limit, type Market } from '../../fixtures/api';
 
 const bed = apiTestBed();
+
+/** What a call refused for its input said, one "field: message" per problem. */
+async function inputProblemsOf(call: Promise<unknown>): Promise<string[]> {
+	const error = await call.then(
+		() => new Error('Expected the call to fail, and it succeeded'),
+		(reason: unknown) => reason
+	);
+	if (!(error instanceof TRPCError && error.cause instanceof ZodError)) throw error;
+	return error.cause.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+/** A trade of `quantity` at `priceCents` on the market's first option, stamped `at`. */
+async function aTradeAt(market: Market, priceCents: number, quantity: number, at: string) {
+	const seller = await aTraderCaller(bed);
+	const buyer = await aTraderCaller(bed);
+	await seller.api.orders.place(limit(market, 'SELL', quantity, priceCents));
+	const { fills } = await buyer.api.orders.place(limit(market, 'BUY', quantity, priceCents));
+	// Trades are stamped now; move it to the time the test is about.
+	await bed.db.pool.query('UPDATE trades SET created_at = $2 WHERE id = $1::bigint', [
+		fills[0]!.tradeId,
+		at
+	]);
+	return fills[0]!.tradeId;
+}
 
 describe('my positions', () => {
 	it('values a simple long and a simple short against the last trade price', async () => {
@@ -82,9 +108,25 @@ describe('books', () => {
 
 	it('answers NOT_FOUND for an option that does not exist', async () => {
 		const anonymous = await callerFor(bed.services, null);
-		expect(
-			await failureOf(anonymous.books.get({ optionId: '00000000-0000-4000-8000-000000000000' }))
-		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'UNKNOWN_OPTION' });
+		const optionId = '00000000-0000-4000-8000-000000000000';
+		for (const call of [
+			() => anonymous.books.get({ optionId }),
+			() => anonymous.books.trades({ optionId }),
+			() => anonymous.books.candles({ optionId, intervalSeconds: 60 })
+		]) {
+			expect(await failureOf(call())).toMatchObject({
+				code: 'NOT_FOUND',
+				domainCode: 'UNKNOWN_OPTION'
+			});
+		}
+	});
+
+	it('answers an option that has not traded with no trades and no candles', async () => {
+		const market = await aMarket(bed.db);
+		const anonymous = await callerFor(bed.services, null);
+		const optionId = market.optionIds[0]!;
+		expect(await anonymous.books.trades({ optionId })).toEqual([]);
+		expect(await anonymous.books.candles({ optionId, intervalSeconds: 60 })).toEqual([]);
 	});
 
 	it('lists recent trades newest first, without who traded', async () => {
@@ -102,6 +144,37 @@ describe('books', () => {
 			'priceCents',
 			'quantity',
 			'takerSide'
+		]);
+	});
+
+	it('orders trades and candles by time, with the trade id only breaking ties', async () => {
+		const market = await aMarket(bed.db);
+		const optionId = market.optionIds[0]!;
+		// The two engines take trade ids in separate blocks, so a later trade can have a smaller id.
+		// Here ids go 31, 33, 35 while time goes 33 and 35 (at the same instant), then 31.
+		const last = await aTradeAt(market, 31, 1, '2026-01-01T19:35:25Z');
+		const first = await aTradeAt(market, 33, 2, '2026-01-01T19:35:12Z');
+		const tied = await aTradeAt(market, 35, 3, '2026-01-01T19:35:12Z');
+		expect(BigInt(last)).toBeLessThan(BigInt(first));
+
+		const anonymous = await callerFor(bed.services, null);
+		const trades = await anonymous.books.trades({ optionId });
+		// Newest first; of two at the same instant, the larger id first.
+		expect(trades.map((trade) => trade.id)).toEqual([last, tied, first]);
+		expect((await anonymous.books.trades({ optionId, limit: 1 })).map((t) => t.id)).toEqual([last]);
+
+		// Opens at 33 (the smaller id of the two first), closes at 31 (the last, by time).
+		const day = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-02T00:00:00Z') };
+		expect(await anonymous.books.candles({ optionId, intervalSeconds: 86_400, ...day })).toEqual([
+			{
+				start: day.from,
+				openCents: 33,
+				highCents: 35,
+				lowCents: 31,
+				closeCents: 31,
+				volume: 6,
+				trades: 3
+			}
 		]);
 	});
 
@@ -159,6 +232,58 @@ describe('books', () => {
 		expect(
 			await failureOf(buyer.api.books.candles({ optionId, intervalSeconds: 120 as 60, ...range }))
 		).toMatchObject({ code: 'BAD_REQUEST', fields: ['intervalSeconds'] });
+		expect(
+			await inputProblemsOf(buyer.api.books.candles({ optionId, intervalSeconds: 61 as 60 }))
+		).toEqual(['intervalSeconds: expected one of 60, 300, 3600, 86400 (seconds)']);
+	});
+
+	it('reads candles up to now unless told, and refuses more than 1000 intervals', async () => {
+		const market = await aMarket(bed.db);
+		const optionId = market.optionIds[0]!;
+		await aTradeAt(market, 40, 1, new Date(Date.now() - 3 * 60_000).toISOString());
+		const anonymous = await callerFor(bed.services, null);
+		const since = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+		expect(await anonymous.books.candles({ optionId, intervalSeconds: 60 })).toHaveLength(1);
+		expect(
+			await anonymous.books.candles({ optionId, intervalSeconds: 60, from: since(999) })
+		).toEqual([expect.objectContaining({ openCents: 40, trades: 1 })]);
+		// 1000 intervals before now would be back to 1000 minutes ago: not from 1970.
+		expect(
+			await failureOf(anonymous.books.candles({ optionId, intervalSeconds: 60, from: new Date(0) }))
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['from'] });
+		expect(
+			await inputProblemsOf(
+				anonymous.books.candles({ optionId, intervalSeconds: 60, from: new Date(0) })
+			)
+		).toEqual([
+			'from: from must be at most 1000 intervals of 60 s before to, which defaults to now'
+		]);
+		expect(
+			await inputProblemsOf(
+				anonymous.books.candles({
+					optionId,
+					intervalSeconds: 3600,
+					from: new Date('2026-01-01T00:00:00Z'),
+					to: new Date('2026-03-01T00:00:00Z')
+				})
+			)
+		).toEqual(['from: from must be at most 1000 intervals of 3600 s before to']);
+		expect(
+			await failureOf(anonymous.books.candles({ optionId, intervalSeconds: 60, from: since(1001) }))
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['from'] });
+		expect(
+			await failureOf(
+				anonymous.books.candles({
+					optionId,
+					intervalSeconds: 60,
+					from: new Date(Date.now() + 60_000)
+				})
+			)
+		).toMatchObject({ code: 'BAD_REQUEST', fields: ['from'] });
+		// Days reach further back.
+		expect(
+			await anonymous.books.candles({ optionId, intervalSeconds: 86_400, from: since(1001) })
+		).toEqual([expect.objectContaining({ trades: 1 })]);
 	});
 });
 

@@ -1,7 +1,9 @@
-// OHLC candles of an option's trades for charts: trades grouped by floor(epoch / interval),
-// open and close by trade id (the order they happened in).
+// OHLC candles of an option's trades for charts: trades grouped by floor(epoch / interval), open
+// and close by time. Not by trade id: the two engines take ids from the sequence in blocks, so a
+// later trade can have a smaller id; the id only breaks ties between trades at the same instant.
 import type { Context } from '../../context';
-import { MAX_CANDLES, type CandlesInput } from './candles.schema';
+import type { CandlesInput } from './candles.schema';
+import { requireOption } from './option';
 
 interface CandleRow {
 	bucket: string;
@@ -15,23 +17,21 @@ interface CandleRow {
 
 export async function candles({ ctx, input }: { ctx: Context; input: CandlesInput }) {
 	const intervalMs = input.intervalSeconds * 1000;
-	const to =
-		input.to ??
-		(input.from ? new Date(input.from.getTime() + intervalMs * MAX_CANDLES) : new Date());
-	const from = input.from ?? new Date(to.getTime() - intervalMs * MAX_CANDLES);
 	const { rows } = await ctx.db.pool.query<CandleRow>(
 		`SELECT floor(extract(epoch FROM created_at) / $2)::bigint::text AS bucket,
-		        (array_agg(price_cents ORDER BY id))[1] AS open,
+		        (array_agg(price_cents ORDER BY created_at, id))[1] AS open,
 		        max(price_cents) AS high,
 		        min(price_cents) AS low,
-		        (array_agg(price_cents ORDER BY id DESC))[1] AS close,
+		        (array_agg(price_cents ORDER BY created_at DESC, id DESC))[1] AS close,
 		        sum(quantity)::text AS volume,
 		        count(*)::text AS trades
 		   FROM trades
 		  WHERE option_id = $1 AND created_at >= $3 AND created_at < $4
 		  GROUP BY 1 ORDER BY 1`,
-		[input.optionId, input.intervalSeconds, from, to]
+		[input.optionId, input.intervalSeconds, input.from, input.to]
 	);
+	// No candles may mean no such option; a candle proves it exists, so only then ask.
+	if (rows.length === 0) await requireOption(ctx, input.optionId);
 	return rows.map((row) => ({
 		start: new Date(Number(row.bucket) * intervalMs),
 		openCents: row.open,

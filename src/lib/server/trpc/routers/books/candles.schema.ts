@@ -8,27 +8,32 @@ export const MAX_CANDLES = 1_000;
 export const candlesInput = z
 	.strictObject({
 		optionId: z.uuid(),
-		intervalSeconds: z.union(candleIntervalsSeconds.map((seconds) => z.literal(seconds))),
-		/** Inclusive; defaults to MAX_CANDLES intervals before `to`. */
+		intervalSeconds: z.literal(candleIntervalsSeconds, {
+			error: `expected one of ${candleIntervalsSeconds.join(', ')} (seconds)`
+		}),
+		/** Inclusive; at most (and by default) MAX_CANDLES intervals before `to`. */
 		from: z.coerce.date().optional(),
 		/** Exclusive; defaults to now. */
 		to: z.coerce.date().optional()
 	})
-	.superRefine((input, ctx) => {
-		if (input.from && input.to && input.from >= input.to) {
-			ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must be before to' });
-		}
-		if (
-			input.from &&
-			input.to &&
-			input.to.getTime() - input.from.getTime() > input.intervalSeconds * 1000 * MAX_CANDLES
-		) {
+	// The range is settled here, once, so the check and the query read the same `now`.
+	.transform((input, ctx) => {
+		const spanMs = input.intervalSeconds * 1000 * MAX_CANDLES;
+		const to = input.to ?? new Date();
+		const from = input.from ?? new Date(to.getTime() - spanMs);
+		const toNamed = input.to ? 'to' : 'to, which defaults to now';
+		if (from >= to) {
+			ctx.addIssue({ code: 'custom', path: ['from'], message: `from must be before ${toNamed}` });
+		} else if (to.getTime() - from.getTime() > spanMs) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['from'],
-				message: `at most ${MAX_CANDLES} intervals per call`
+				message:
+					`from must be at most ${MAX_CANDLES} intervals of ${input.intervalSeconds} s ` +
+					`before ${toNamed}`
 			});
 		}
+		return { ...input, from, to };
 	});
 
 /** Only intervals that had trades; `start` is the interval's first instant (UTC, epoch-aligned). */
