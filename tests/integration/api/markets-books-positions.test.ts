@@ -447,4 +447,45 @@ describe('the market list', () => {
 		});
 		expect(items[0]!.options[1]).toMatchObject({ dayAgoPriceCents: null, volume24h: 0 });
 	});
+
+	it('finds %, _ and \\ in a search as themselves, not as wildcards', async () => {
+		const percent = await aMarket(bed.db, { title: 'Will inflation top 3% in May?' });
+		const underscore = await aMarket(bed.db, { title: 'Will snake_case win the vote?' });
+		const backslash = await aMarket(bed.db, { title: 'Will C:\\temp fill up?' });
+		const anonymous = await callerFor(bed.services, null);
+		const found = async (search: string) =>
+			(await anonymous.markets.list({ search, limit: 100 })).items.map((item) => item.id);
+		expect(await found('%')).toEqual([percent.id]);
+		expect(await found('3%')).toEqual([percent.id]);
+		expect(await found('_')).toEqual([underscore.id]);
+		expect(await found('e_c')).toEqual([underscore.id]);
+		expect(await found('\\')).toEqual([backslash.id]);
+		expect(await found('\\t')).toEqual([backslash.id]);
+	});
+
+	it('pages by cursor through markets made at the same instant, each once', async () => {
+		const made = await Promise.all(
+			[1, 2, 3, 4, 5].map(() => aMarket(bed.db, { title: 'Will the paging hold?' }))
+		);
+		await bed.db.pool.query(
+			`UPDATE markets SET created_at = '2026-01-01T00:00:00Z' WHERE id = ANY($1::uuid[])`,
+			[made.map((market) => market.id)]
+		);
+		const anonymous = await callerFor(bed.services, null);
+		const seen: string[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await anonymous.markets.list({ search: 'paging hold', limit: 2, cursor });
+			seen.push(...page.items.map((market) => market.id));
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		expect(seen.sort()).toEqual(made.map((market) => market.id).sort());
+	});
+
+	it('refuses a cursor that is no market, as the order list refuses one that is no order', async () => {
+		const anonymous = await callerFor(bed.services, null);
+		expect(
+			await failureOf(anonymous.markets.list({ cursor: '00000000-0000-4000-8000-000000000000' }))
+		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'MARKET_NOT_FOUND' });
+	});
 });

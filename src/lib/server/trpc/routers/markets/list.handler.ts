@@ -1,11 +1,12 @@
 // Markets, newest first, filtered by status and a search over title and category, paged by cursor;
 // each option with its last day (volume, and the price 24 h ago) from one query for the page.
 import type { Context } from '../../context';
+import { domainError } from '../../errors';
 import type { ListInput } from './list.schema';
 import { marketSummarySelect, toMarketSummary } from './summary';
 
 export async function listMarkets({ ctx, input }: { ctx: Context; input: ListInput }) {
-	const search = input.search || undefined;
+	const search = input.search ? literally(input.search) : undefined;
 	const rows = await ctx.prisma.market.findMany({
 		where: {
 			status: input.status ? { in: input.status } : undefined,
@@ -22,6 +23,10 @@ export async function listMarkets({ ctx, input }: { ctx: Context; input: ListInp
 		take: input.limit + 1,
 		select: marketSummarySelect
 	});
+	// A cursor that is no market gives no rows, which would read as the end of the list; a
+	// market proves the cursor is one, so only an empty page asks.
+	if (input.cursor && rows.length === 0 && !(await marketExists(ctx, input.cursor)))
+		throw domainError('MARKET_NOT_FOUND', `No market ${input.cursor} to list after`);
 	const page = rows.slice(0, input.limit).map(toMarketSummary);
 	const days = await lastDayOf(
 		ctx,
@@ -38,6 +43,18 @@ export async function listMarkets({ ctx, input }: { ctx: Context; input: ListInp
 		})),
 		nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null
 	};
+}
+
+/**
+ * The search text with LIKE's wildcards (`%`, `_`) and its escape character (`\`) escaped, so
+ * that each matches itself: `contains` puts the text into a LIKE pattern as it is.
+ */
+function literally(text: string): string {
+	return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+async function marketExists(ctx: Context, id: string): Promise<boolean> {
+	return (await ctx.prisma.market.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
 interface OptionDay {
