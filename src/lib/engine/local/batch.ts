@@ -11,7 +11,14 @@ import {
 import type { BookEvent, CancelReason } from '../core';
 import type { EngineErrorCode } from '../engine';
 import { positionKey, type CachedBook } from './cached-book';
-import { BatchMoney, emptyPosition, holdFor, type OrderHold, type TraderCash } from './money';
+import {
+	BatchMoney,
+	LedgerClock,
+	emptyPosition,
+	holdFor,
+	type OrderHold,
+	type TraderCash
+} from './money';
 import {
 	fromOrderRow,
 	isResting,
@@ -173,9 +180,12 @@ export async function runGroup(
 	);
 	const newIds = (await context.ids.take(client, 'orders_id_seq', places)).reverse();
 
+	const clock = new LedgerClock();
 	const batches = books.map(({ cache }) => {
 		const state = states.get(cache.optionId);
-		return state && new Batch(cache, state.marketId, state.status, now, earlier, newIds, cash);
+		return (
+			state && new Batch(cache, state.marketId, state.status, now, earlier, newIds, cash, clock)
+		);
 	});
 	const results = books.map(({ commands }) => new Array<CommandResult>(commands.length));
 	// In arrival order across books, so that cash goes to the orders that came first.
@@ -218,6 +228,7 @@ export async function runGroup(
 		client,
 		written.flatMap((book) => (book ? [book.write] : [])),
 		cash,
+		clock,
 		now,
 		context
 	);
@@ -311,9 +322,10 @@ class Batch {
 		private readonly byClientId: Map<string, OrderRecord>,
 		/** Fresh order ids for the group's new orders, taken from the end. */
 		private readonly newIds: string[],
-		cash: Map<string, TraderCash>
+		cash: Map<string, TraderCash>,
+		clock: LedgerClock
 	) {
-		this.money = new BatchMoney(cache.positions, cash);
+		this.money = new BatchMoney(cache.positions, cash, clock);
 		this.seq = cache.seq;
 	}
 

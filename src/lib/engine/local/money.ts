@@ -39,8 +39,10 @@ export interface OrderHold {
 export type AccountKind = 'TRADER_CASH' | 'TRADER_RESERVED' | 'EXCHANGE_COLLATERAL';
 
 export interface Posting {
-	/** Index of the journal within the batch; all postings of one journal sum to zero. */
+	/** Index of the journal within the group; all postings of one journal sum to zero. */
 	journal: number;
+	/** Place in the group's ledger, across its books: the ledger rows are written in this order. */
+	sequence: number;
 	/** null for the exchange's own (collateral) account. */
 	userId: string | null;
 	accountKind: AccountKind;
@@ -86,22 +88,32 @@ function basisShare(position: PositionState, closed: number): number {
 }
 
 /**
+ * Numbers the journals and postings of one group's books in the order they happen, whatever
+ * the book: a trader's ledger read in row order then never shows a balance the trader did not have.
+ */
+export class LedgerClock {
+	journals = 0;
+	postings = 0;
+}
+
+/**
  * Books cash for one batch. Every method posts a balanced journal and keeps the in-memory
  * balances, positions and holds in step, so the batch can write absolute values at the end.
  */
 export class BatchMoney {
 	readonly postings: Posting[] = [];
 	collateralDeltaCents = 0;
-	private journals = 0;
 
 	/**
 	 * @param positions the book's positions, changed in place.
 	 * @param cash the traders' cash, shared by the books of one transaction, so that each book
 	 * sees what the others have spent.
+	 * @param clock the group's journal and posting numbers, shared by its books as the cash is.
 	 */
 	constructor(
 		private readonly positions: Map<string, PositionState>,
-		readonly cash = new Map<string, TraderCash>()
+		readonly cash = new Map<string, TraderCash>(),
+		private readonly clock = new LedgerClock()
 	) {}
 
 	/** Records a trader's available cash as read (under a row lock) at the start of the batch. */
@@ -181,7 +193,7 @@ export class BatchMoney {
 		const trader = this.trader(userId);
 		trader.availableDeltaCents -= cents;
 		trader.reservedDeltaCents += cents;
-		const journal = this.journals++;
+		const journal = this.clock.journals++;
 		const kind = cents > 0 ? 'RESERVE' : 'RELEASE';
 		this.post(journal, userId, 'TRADER_CASH', kind, -cents, orderId, null);
 		this.post(journal, userId, 'TRADER_RESERVED', kind, cents, orderId, null);
@@ -197,7 +209,7 @@ export class BatchMoney {
 		seller: { userId: string; orderId: string; hold: OrderHold }
 	): { coverageTaken: number } {
 		const { priceCents: x, quantity: n, tradeIndex } = trade;
-		const journal = this.journals++;
+		const journal = this.clock.journals++;
 
 		// Buyer: closes a short first (receives 100 − x a share), then opens or adds to a long (pays x).
 		const buyerPosition = this.position(buyer.userId);
@@ -301,11 +313,17 @@ export class BatchMoney {
 		tradeIndex: number | null
 	) {
 		if (amountCents !== 0) {
-			this.postings.push({ journal, userId, accountKind, kind, amountCents, orderId, tradeIndex });
+			const sequence = this.clock.postings++;
+			this.postings.push({
+				journal,
+				sequence,
+				userId,
+				accountKind,
+				kind,
+				amountCents,
+				orderId,
+				tradeIndex
+			});
 		}
-	}
-
-	get journalCount(): number {
-		return this.journals;
 	}
 }

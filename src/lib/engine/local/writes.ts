@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { arrayLiteral, type ArrayElement } from './array-literal';
 import type { IdAllocator } from './ids';
 import { inOrder } from './pipeline';
-import type { BatchMoney, PositionState, TraderCash } from './money';
+import type { BatchMoney, LedgerClock, Posting, PositionState, TraderCash } from './money';
 import { toOrderView, type OrderRecord, type TradeRecord } from './records';
 
 export const EVENTS_CHANNEL = 'betwise_events';
@@ -73,21 +73,26 @@ new_positions AS (
 		locked_quantity = EXCLUDED.locked_quantity, updated_at = EXCLUDED.updated_at
 	RETURNING 1
 ),
+-- The postings come in the order they were made; ORDER BY n keeps it through the join, so the
+-- rows' ids do too and an account's rows in id order never show a balance it did not have.
 trader_ledger AS (
 	INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, trade_id, market_id, created_at)
 	SELECT e.journal, a.id, e.kind, e.amount, e.order_id, e.trade_id, e.market_id, $20::timestamptz
 	FROM unnest($48::bigint[], $49::uuid[], $50::"AccountKind"[], $51::"LedgerKind"[], $52::bigint[],
-		$53::bigint[], $54::bigint[], $55::uuid[])
-		AS e(journal, user_id, account_kind, kind, amount, order_id, trade_id, market_id)
+		$53::bigint[], $54::bigint[], $55::uuid[]) WITH ORDINALITY
+		AS e(journal, user_id, account_kind, kind, amount, order_id, trade_id, market_id, n)
 	JOIN accounts a ON a.user_id = e.user_id AND a.kind = e.account_kind
+	ORDER BY e.n
 	RETURNING 1
 ),
 exchange_ledger AS (
 	INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, trade_id, market_id, created_at)
 	SELECT e.journal, a.id, e.kind, e.amount, e.order_id, e.trade_id, e.market_id, $20::timestamptz
 	FROM unnest($56::bigint[], $57::"LedgerKind"[], $58::bigint[], $59::bigint[], $60::bigint[],
-		$61::uuid[], $62::uuid[]) AS e(journal, kind, amount, order_id, trade_id, option_id, market_id)
+		$61::uuid[], $62::uuid[]) WITH ORDINALITY
+		AS e(journal, kind, amount, order_id, trade_id, option_id, market_id, n)
 	JOIN accounts a ON a.option_id = e.option_id
+	ORDER BY e.n
 	RETURNING 1
 ),
 deltas AS (
@@ -160,14 +165,14 @@ export async function writeGroup(
 	client: pg.ClientBase,
 	books: BatchWrite[],
 	cash: Map<string, TraderCash>,
+	clock: LedgerClock,
 	now: Date,
 	{ ids, namedStatements }: { ids: IdAllocator; namedStatements: boolean }
 ): Promise<number> {
 	const tradeCount = books.reduce((sum, book) => sum + book.trades.length, 0);
-	const journalCount = books.reduce((sum, book) => sum + book.money.journalCount, 0);
 	const [tradeIds, journalIds] = await Promise.all([
 		ids.take(client, 'trades_id_seq', tradeCount),
-		ids.take(client, 'ledger_journal_seq', journalCount)
+		ids.take(client, 'ledger_journal_seq', clock.journals)
 	]);
 
 	const inserted = new Columns<
@@ -211,8 +216,8 @@ export async function writeGroup(
 	const events = new Columns<[string, string, string, string, string | null, number | null]>(6);
 	const payloads: unknown[] = [];
 
+	const postings: { posting: Posting; book: BatchWrite; tradeOffset: number }[] = [];
 	let tradeOffset = 0;
-	let journalOffset = 0;
 	for (const book of books) {
 		const { money } = book;
 		book.trades.forEach((trade, index) => (trade.id = tradeIds[tradeOffset + index]));
@@ -279,33 +284,7 @@ export async function writeGroup(
 				p.lockedQuantity
 			);
 		}
-		const tradeIdOf = (index: number | null) =>
-			index === null ? null : tradeIds[tradeOffset + index]!;
-		for (const p of money.postings) {
-			const journal = journalIds[journalOffset + p.journal]!;
-			if (p.userId !== null) {
-				traderPostings.add(
-					journal,
-					p.userId,
-					p.accountKind,
-					p.kind,
-					p.amountCents,
-					p.orderId,
-					tradeIdOf(p.tradeIndex),
-					book.marketId
-				);
-			} else {
-				exchangePostings.add(
-					journal,
-					p.kind,
-					p.amountCents,
-					p.orderId,
-					tradeIdOf(p.tradeIndex),
-					book.optionId,
-					book.marketId
-				);
-			}
-		}
+		for (const posting of money.postings) postings.push({ posting, book, tradeOffset });
 		if (money.collateralDeltaCents !== 0) collateral.add(book.optionId, money.collateralDeltaCents);
 		bookRows.add(book.optionId, book.seq, book.lastPriceCents);
 		for (const e of outboxEvents(book)) {
@@ -313,7 +292,34 @@ export async function writeGroup(
 			payloads.push(e.payload);
 		}
 		tradeOffset += book.trades.length;
-		journalOffset += money.journalCount;
+	}
+	// In the order they were made across books, which the rows' ids keep (see the statement).
+	postings.sort((a, b) => a.posting.sequence - b.posting.sequence);
+	for (const { posting: p, book, tradeOffset } of postings) {
+		const journal = journalIds[p.journal]!;
+		const tradeId = p.tradeIndex === null ? null : tradeIds[tradeOffset + p.tradeIndex]!;
+		if (p.userId !== null) {
+			traderPostings.add(
+				journal,
+				p.userId,
+				p.accountKind,
+				p.kind,
+				p.amountCents,
+				p.orderId,
+				tradeId,
+				book.marketId
+			);
+		} else {
+			exchangePostings.add(
+				journal,
+				p.kind,
+				p.amountCents,
+				p.orderId,
+				tradeId,
+				book.optionId,
+				book.marketId
+			);
+		}
 	}
 	// Sorted, so two transactions touching the same traders lock their rows in the same order.
 	const deltas = [...cash.entries()]

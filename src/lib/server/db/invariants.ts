@@ -51,6 +51,16 @@ export const invariants: { name: string; sql: string }[] = [
 		       WHERE kind IN ('TRADER_CASH', 'TRADER_RESERVED') AND balance_cents < 0`
 	},
 	{
+		// A statement read in ledger order must never show a negative balance on the way.
+		name: "a trader's cash, read row by row in ledger order, never goes negative",
+		sql: `SELECT account_id, id, running FROM (
+		        SELECT l.account_id, l.id,
+		               sum(l.amount_cents) OVER (PARTITION BY l.account_id ORDER BY l.id) AS running
+		          FROM ledger_entries l JOIN accounts a ON a.id = l.account_id
+		         WHERE a.kind IN ('TRADER_CASH', 'TRADER_RESERVED')) r
+		       WHERE running < 0`
+	},
+	{
 		name: "each trader's reserved cash equals what their resting orders hold",
 		sql: `SELECT a.user_id, a.balance_cents, coalesce(o.held, 0) AS held
 		        FROM accounts a LEFT JOIN (SELECT user_id, sum(reserved_cents) AS held FROM orders
