@@ -489,3 +489,19 @@ describe('the market list', () => {
 		).toMatchObject({ code: 'NOT_FOUND', domainCode: 'MARKET_NOT_FOUND' });
 	});
 });
+
+describe('procedures that take no input', () => {
+	it('refuse a field they do not know, and take no input or an empty one', async () => {
+		const { api } = await aTraderCaller(bed);
+		for (const call of [
+			() => api.account.balance({ x: 1 } as never),
+			() => api.positions.mine({ x: 1 } as never)
+		]) {
+			expect(await failureOf(call())).toMatchObject({ code: 'BAD_REQUEST' });
+		}
+		expect(await api.account.balance()).toMatchObject({ availableCents: 10_000 });
+		expect(await api.account.balance({})).toMatchObject({ availableCents: 10_000 });
+		expect(await api.positions.mine()).toMatchObject({ positions: [] });
+		expect(await api.positions.mine({})).toMatchObject({ positions: [] });
+	});
+});
