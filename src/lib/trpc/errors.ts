@@ -11,7 +11,7 @@ const domainText: Record<string, string> = {
 	UNKNOWN_ORDER: 'That order is no longer open.',
 	MARKET_NOT_OPEN: 'This market is not open for trading right now.',
 	INSUFFICIENT_FUNDS: 'You do not have enough available cash for this change.',
-	ORDER_NOT_AMENDABLE: 'That order is no longer resting, so it cannot be changed.',
+	ORDER_NOT_AMENDABLE: 'The new quantity must be more than what has already filled.',
 	NOTHING_TO_AMEND: 'The new price and quantity are the same as before.',
 	POST_ONLY_WOULD_CROSS: 'At that price the post-only order would trade at once.',
 	CLIENT_ORDER_ID_IN_USE: 'That order reference is already used by another of your orders.',
@@ -35,7 +35,8 @@ export function describeApiError(error: unknown): string {
 		if (data.domainCode && domainText[data.domainCode]) return domainText[data.domainCode]!;
 		if (data.fieldErrors) {
 			const first = Object.entries(data.fieldErrors).find(([, messages]) => messages?.length);
-			if (first) return `Check ${first[0]}: ${first[1]![0]}.`;
+			// The key "" holds what is wrong with the input as a whole: there is no field to name.
+			if (first) return first[0] ? `Check ${first[0]}: ${first[1]![0]}.` : `${first[1]![0]}.`;
 		}
 		// No data means no answer from the server at all: the network failed on the way.
 		if (!error.data) return 'Could not reach BetWise. Check your connection.';
