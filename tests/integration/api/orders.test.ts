@@ -229,6 +229,24 @@ describe('cancelling orders', () => {
 	});
 });
 
+describe('reading one order', () => {
+	it('lists its fills by time, whatever their trade ids say', async () => {
+		const market = await aMarket(bed.db);
+		const seller = await aTraderCaller(bed);
+		const buyer = await aTraderCaller(bed);
+		await seller.api.orders.place(limit(market, 'SELL', 1, 45));
+		await seller.api.orders.place(limit(market, 'SELL', 1, 46));
+		const { order, fills } = await buyer.api.orders.place(limit(market, 'BUY', 2, 50));
+		// Two engines take trade ids in separate blocks: the smaller id can be the later trade.
+		await bed.db.pool.query(
+			`UPDATE trades SET created_at = created_at + interval '1 second' WHERE id = $1`,
+			[fills[0]!.tradeId]
+		);
+		const read = await buyer.api.orders.get({ orderId: order.id });
+		expect(read.fills.map((fill) => fill.priceCents)).toEqual([46, 45]);
+	});
+});
+
 describe('listing my orders', () => {
 	it('filters by status and market, newest first, and pages by cursor', async () => {
 		const market = await aMarket(bed.db);

@@ -49,7 +49,8 @@ export async function getOrder({ ctx, input }: { ctx: AuthedContext; input: GetI
 	if (!row) throw domainError('UNKNOWN_ORDER', `You have no order ${input.orderId}`);
 	const trades = await ctx.prisma.trade.findMany({
 		where: { OR: [{ makerOrderId: id }, { takerOrderId: id }] },
-		orderBy: { id: 'asc' },
+		// By time: the two engines hand out trade ids in separate blocks, so ids alone can disagree.
+		orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
 		select: { id: true, priceCents: true, quantity: true, makerOrderId: true, createdAt: true }
 	});
 	return {
