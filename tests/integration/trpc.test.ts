@@ -208,6 +208,7 @@ describe('invalid input', () => {
 			const fieldErrors = body.error?.json.data.fieldErrors as Record<string, string[]>;
 			expect(Object.keys(fieldErrors)).toEqual(['']);
 			expect(fieldErrors['']).toEqual([expect.stringMatching(tried)]);
+			expect(fieldErrors['']![0]).toMatch(/^give the market either by id or by slug, not both/);
 			expect(body.error?.json.message).toBe(`input: ${fieldErrors['']![0]}`);
 		}
 	);
