@@ -2,8 +2,9 @@
 // the app's endpoint with tRPC's own client and real orders: a snapshot then merged deltas with
 // no gap or duplicate (fromSeq is always the seq the client holds + 1, also for a subscriber that
 // joins while the book moves), ending equal to the committed book, as the app's own
-// applyBookUpdate sees it too; a real reconnect resumes from lastEventId; an old lastEventId gets
-// a snapshot; several subscriptions on one socket; stop, socket close and logout free the channel.
+// applyBookUpdate sees it too; a real reconnect resumes from lastEventId; an old lastEventId, or
+// one past the book's seq, gets a snapshot, and one equal to it none; several subscriptions on one
+// socket; stop, socket close and logout free the channel.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
@@ -236,6 +237,86 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		await expect.poll(stats).toEqual(FREE);
 	}, 120_000);
 
+	it("sends a fresh snapshot for a lastEventId past the book's seq, however far, then goes on live", async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		await randomOrders(market, optionId, 10, 34);
+		const now = await serverBook(optionId);
+		// One past the book, far past it, and past what a bigint holds.
+		const ahead = [BigInt(now.seq) + 1n, 999_999_999n, 10n ** 25n].map(String);
+		const client = appClient(app.origin);
+		const books = ahead.map(() => new ClientBook());
+		const firsts: Promise<BookUpdate>[] = [];
+		const subscriptions = ahead.map((lastEventId, i) => {
+			const book = books[i]!;
+			book.seq = BigInt(lastEventId);
+			let first!: (update: BookUpdate) => void;
+			let failed!: (error: unknown) => void;
+			firsts.push(new Promise((resolve, reject) => ((first = resolve), (failed = reject))));
+			return client.trpc.books.onUpdate.subscribe(
+				{ optionId, lastEventId },
+				{
+					onData: (update) => {
+						book.apply(update.data, update.id);
+						first(update.data);
+					},
+					onError: failed
+				}
+			);
+		});
+		try {
+			for (const first of await Promise.all(firsts)) {
+				expect(first).toMatchObject({ type: 'snapshot', seq: now.seq });
+			}
+			await randomOrders(market, optionId, 10, 35);
+			const final = await serverBook(optionId);
+			for (const book of books) {
+				await book.reached(final.seq);
+				expect(book.problems).toEqual([]);
+				expect(book.snapshots).toBe(1);
+				expect(book.sorted()).toEqual(final.sorted);
+			}
+		} finally {
+			for (const subscription of subscriptions) subscription.unsubscribe();
+			await client.close();
+		}
+		await expect.poll(stats).toEqual(FREE);
+	}, 120_000);
+
+	it("resumes from a lastEventId equal to the book's seq with no snapshot, then goes on live", async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		await randomOrders(market, optionId, 10, 36);
+		const seen = (await serverBook(optionId)).seq;
+		const client = appClient(app.origin);
+		const book = new ClientBook();
+		book.seq = BigInt(seen);
+		const updates: BookUpdate[] = [];
+		const subscription = client.trpc.books.onUpdate.subscribe(
+			{ optionId, lastEventId: seen },
+			{
+				onData: (update) => {
+					updates.push(update.data);
+					book.apply(update.data, update.id);
+				},
+				onError: (error) => book.problems.push(`error: ${error.message}`)
+			}
+		);
+		try {
+			await randomOrders(market, optionId, 10, 37);
+			const final = await serverBook(optionId);
+			await book.reached(final.seq);
+			expect(book.problems).toEqual([]);
+			expect(book.snapshots).toBe(0);
+			expect(updates[0]).toMatchObject({ type: 'delta', fromSeq: String(BigInt(seen) + 1n) });
+			expect(book.sorted()).toEqual(final.sorted);
+		} finally {
+			subscription.unsubscribe();
+			await client.close();
+		}
+		await expect.poll(stats).toEqual(FREE);
+	}, 120_000);
+
 	it('serves several subscriptions on one socket, each under its own id', async () => {
 		const market = await aMarket(db);
 		const [x, y] = market.optionIds as [string, string];
@@ -353,6 +434,47 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		expect(stats().subscribers).toBe(0);
 		expect(services.events.listenerCount(`book:${optionId}`)).toBe(1);
 		await iterator.return?.();
+		expect(services.events.listenerCount(`book:${optionId}`)).toBe(0);
+	});
+
+	it("snapshots a lastEventId past the book's seq and resumes one equal to it on the ordinary path too", async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		await randomOrders(market, optionId, 5, 62);
+		const now = await serverBook(optionId);
+		const caller = createCaller(
+			createContext({
+				services,
+				session: null,
+				origin: null,
+				allowedOrigins: [],
+				clientAddress: '127.0.0.1'
+			})
+		);
+		const subscribe = async (lastEventId: string) =>
+			(await caller.books.onUpdate({ optionId, lastEventId }))[Symbol.asyncIterator]();
+
+		for (const lastEventId of [String(BigInt(now.seq) + 1n), String(10n ** 25n)]) {
+			const ahead = await subscribe(lastEventId);
+			const first = await ahead.next();
+			await ahead.return?.();
+			expect(first.value).toEqual([
+				now.seq,
+				expect.objectContaining({ type: 'snapshot', seq: now.seq }),
+				expect.anything()
+			]);
+		}
+
+		const resumed = await subscribe(now.seq);
+		const next = resumed.next();
+		await randomOrders(market, optionId, 1, 63);
+		const first = await next;
+		await resumed.return?.();
+		expect(first.value).toEqual([
+			expect.any(String),
+			expect.objectContaining({ type: 'delta', fromSeq: String(BigInt(now.seq) + 1n) }),
+			expect.anything()
+		]);
 		expect(services.events.listenerCount(`book:${optionId}`)).toBe(0);
 	});
 });

@@ -64,7 +64,8 @@ export interface BookFanoutSpec<S extends BookSnapshot> {
 	snapshot: () => Promise<S>;
 	/**
 	 * For a reconnecting subscriber: the deltas it missed, one per seq after its `lastEventId`,
-	 * or null when they are gone (it gets a snapshot). `afterSeq` is the seq it holds.
+	 * or null when they are gone or the book never reached that seq (it gets a snapshot): an
+	 * empty list says it holds the book as it is. `afterSeq` is the seq it holds.
 	 */
 	replay?: () => Promise<{ afterSeq: bigint; deltas: BookDelta[] } | null>;
 }

@@ -1,10 +1,10 @@
 // A live order book: first a snapshot at seq s, then changes s+1, s+2… as absolute level
 // quantities, each tracked by its seq so a reconnecting client resumes where it stopped (from
-// the outbox) or gets a fresh snapshot when that is too old. Changes are conflated: a client gets
-// the latest state of the levels that moved at most every CONFLATE_MS, so a slow client never
-// makes the server queue every delta for it. Over the app's WebSocket the conflation is per book
-// and each merged delta is encoded once for all subscribers (see ws/book-fanout.ts); anywhere else
-// this is a generator per subscriber.
+// the outbox) or gets a fresh snapshot when that is too old or past the book's seq. Changes are
+// conflated: a client gets the latest state of the levels that moved at most every CONFLATE_MS,
+// so a slow client never makes the server queue every delta for it. Over the app's WebSocket the
+// conflation is per book and each merged delta is encoded once for all subscribers (see
+// ws/book-fanout.ts); anywhere else this is a generator per subscriber.
 import { tracked } from '@trpc/server';
 import { readBookEventsSince, type HubEvent } from '$lib/server/events';
 import { CONFLATE_MS, bookLevelsOf, fanOutBook, type BookLevel } from '$lib/server/ws/book-fanout';
@@ -51,16 +51,29 @@ async function readSnapshot({ ctx, input }: Call): Promise<Snapshot> {
 	return { type: 'snapshot', seq, bids, asks, lastPriceCents };
 }
 
+/** The book's committed seq, or null when the option has no book. */
+async function readBookSeq({ ctx, input }: Call): Promise<bigint | null> {
+	const book = await ctx.prisma.book.findUnique({
+		where: { optionId: input.optionId },
+		select: { seq: true }
+	});
+	return book?.seq ?? null;
+}
+
 /**
  * What a client that holds seq `lastEventId` missed, one delta per seq from the outbox, or null
- * when that is not there in full (too old, too many): it then gets a snapshot.
+ * when that is not there in full (too old, too many) or the book never reached that seq: it
+ * then gets a snapshot.
  */
-async function readMissed({
-	ctx,
-	input
-}: Call): Promise<{ afterSeq: bigint; deltas: Delta[] } | null> {
+async function readMissed(call: Call): Promise<{ afterSeq: bigint; deltas: Delta[] } | null> {
+	const { ctx, input } = call;
 	if (!input.lastEventId) return null;
 	const resumeFrom = BigInt(input.lastEventId);
+	// A seq past the book's is none of its states (another database's, or garbage), and the
+	// outbox, holding nothing after it, would pass it as nothing missed. Read before the outbox,
+	// so that a seq committed in between cannot make such a cursor look like one it reached.
+	const bookSeq = await readBookSeq(call);
+	if (bookSeq === null || resumeFrom > bookSeq) return null;
 	const missed = await readBookEventsSince(ctx.db.pool, input.optionId, resumeFrom, MAX_REPLAY + 1);
 	const canReplay =
 		missed.length <= MAX_REPLAY &&
