@@ -210,6 +210,80 @@ describe("the app's WebSocket", () => {
 			await client.close();
 		});
 
+		/** The newest event id the outbox has handed out, as the server reckons it. */
+		async function newestEventId(): Promise<bigint> {
+			const { rows } = await db.pool.query<{ newest: string }>(
+				`SELECT greatest((SELECT max(id) FROM events),
+				        pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass))::text AS newest`
+			);
+			return BigInt(rows[0]!.newest);
+		}
+
+		it('tells a client whose lastEventId is past the newest event to resync, however far', async () => {
+			const { client, place } = await signedInTrader();
+			for (const lastEventId of ['99999999', String(10n ** 25n)]) {
+				const items = await collect(
+					client,
+					lastEventId,
+					(got) => got.length === 2,
+					() => place(10).then(() => undefined)
+				);
+				expect(items.map((item) => item.data.type)).toEqual(['resync', 'order']);
+			}
+			// One past the newest, with nothing placed: a placed order could make it exist.
+			const justPast = String((await newestEventId()) + 1n);
+			const [item] = await collect(client, justPast, (got) => got.length === 1);
+			expect(item!.data.type).toBe('resync');
+			await client.close();
+		});
+
+		it('resumes a client at the newest event with nothing missed and no resync', async () => {
+			const { client, place } = await signedInTrader();
+			const [first] = await collect(
+				client,
+				undefined,
+				(items) => items.length === 1,
+				() => place(10).then(() => undefined)
+			);
+			for (const lastEventId of [first!.id, String(await newestEventId())]) {
+				const items = await collect(
+					client,
+					lastEventId,
+					(got) => got.length === 1,
+					() => place(11).then(() => undefined)
+				);
+				expect(items.map((item) => item.data.type)).toEqual(['order']);
+				expect(items[0]!.data.order?.priceCents).toBe(11);
+			}
+			await client.close();
+		});
+
+		it('tells a client whose missed updates were pruned from the outbox to resync', async () => {
+			const { trader, client, place } = await signedInTrader();
+			const [first] = await collect(
+				client,
+				undefined,
+				(items) => items.length === 1,
+				() => place(10).then(() => undefined)
+			);
+			for (const price of [11, 12, 13]) await place(price);
+			// Pruning deletes the oldest events first: here up to the first update missed.
+			await db.pool.query(
+				`DELETE FROM events WHERE id <= (
+				     SELECT min(id) FROM events WHERE topic = $1 AND id > $2::bigint)`,
+				[`user:${trader.id}`, first!.id]
+			);
+			const items = await collect(
+				client,
+				first!.id,
+				(got) => got.length === 2,
+				() => place(14).then(() => undefined)
+			);
+			expect(items.map((item) => item.data.type)).toEqual(['resync', 'order']);
+			expect(items[1]!.data.order?.priceCents).toBe(14);
+			await client.close();
+		});
+
 		it('tells a client whose last item was a resync to resync again', async () => {
 			const { client, place } = await signedInTrader();
 			const items = await collect(

@@ -1,7 +1,8 @@
 // trades.onTrade and markets.onPrice on the native fan-out path (src/lib/server/ws/fanout.ts), over
 // the app's endpoint and real trades: the frames are those tRPC's own adapter sends, tRPC's client
 // decodes them, each subscription of a socket gets its own, a reconnecting client gets exactly
-// the trades it missed, bad input is a BAD_REQUEST, and logout frees the subscriptions.
+// the trades it missed, bad input and a lastEventId past the newest event are a BAD_REQUEST, and
+// logout frees the subscriptions.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -119,6 +120,15 @@ class RawClient {
 			this.socket.close();
 		});
 	}
+}
+
+/** The newest event id the outbox has handed out, as the server reckons it. */
+async function newestEventId(): Promise<bigint> {
+	const { rows } = await db.pool.query<{ newest: string }>(
+		`SELECT greatest((SELECT max(id) FROM events),
+		        pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass))::text AS newest`
+	);
+	return BigInt(rows[0]!.newest);
 }
 
 /** Collects a subscription's data and resolves waiters as it grows. */
@@ -341,6 +351,72 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 		} finally {
 			await client.close();
 		}
+	});
+
+	it('refuses a lastEventId past the newest event with a BAD_REQUEST on both paths, and resumes one at the newest', async () => {
+		const client = appClient(app.origin);
+		type Handlers = {
+			onStarted: () => void;
+			onData: (item: { data: { priceCents: number } }) => void;
+			onError: (error: TRPCClientErrorLike<AppRouter>) => void;
+		};
+		type Market = Awaited<ReturnType<typeof aMarket>>;
+		/**
+		 * A trades.onTrade or markets.onPrice subscription on `market`'s first option: its first
+		 * price or its error, with a trade at `price` there once it started. Each market serves one
+		 * check, so that no trade of another reaches it late through the hub.
+		 */
+		const firstOf = async (
+			stream: 'trades' | 'prices',
+			market: Market,
+			lastEventId: string,
+			price: number
+		) => {
+			const optionId = market.optionIds[0]!;
+			const subscribe = (handlers: Handlers) =>
+				stream === 'trades'
+					? client.trpc.trades.onTrade.subscribe({ optionId, lastEventId }, handlers)
+					: client.trpc.markets.onPrice.subscribe({ marketId: market.id, lastEventId }, handlers);
+			let placed = Promise.resolve();
+			const outcome = await new Promise<{ priceCents?: number; code?: string; message?: string }>(
+				(resolve) => {
+					const subscription = subscribe({
+						onStarted: () => void (placed = trade(market, optionId, price)),
+						onData: ({ data }) => {
+							subscription.unsubscribe();
+							resolve({ priceCents: data.priceCents });
+						},
+						onError: (error) => resolve({ code: error.data?.code, message: error.message })
+					});
+				}
+			);
+			await placed;
+			return outcome;
+		};
+		const refused = { code: 'BAD_REQUEST', message: expect.stringContaining('past the newest') };
+		try {
+			// The trade while it runs would have been sent as if nothing had been missed.
+			expect(await firstOf('trades', await aMarket(db), '99999999', 41)).toEqual(refused);
+			expect(await firstOf('trades', await aMarket(db), String(10n ** 25n), 41)).toEqual(refused);
+			expect(await firstOf('prices', await aMarket(db), '99999999', 41)).toEqual(refused);
+			await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+
+			for (const stream of ['trades', 'prices'] as const) {
+				const market = await aMarket(db);
+				const newest = String(await newestEventId());
+				expect(await firstOf(stream, market, newest, 42)).toEqual({ priceCents: 42 });
+			}
+		} finally {
+			await client.close();
+		}
+
+		const optionId = (await aMarket(db)).optionIds[0]!;
+		const caller = await callerFor(services, null);
+		const stream = await caller.trades.onTrade({ optionId, lastEventId: '99999999' });
+		await expect(stream[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+			code: 'BAD_REQUEST'
+		});
+		expect(services.events.listenerCount(`trades:${optionId}`)).toBe(0);
 	});
 
 	it("frees a signed-in socket's subscriptions when the trader signs out", async () => {

@@ -1,5 +1,7 @@
-// The outbox keeps what is younger than the retention and loses the rest, in batches.
+// The outbox keeps what is younger than the retention and loses the rest, in batches; a
+// reconnecting client's last event id is then one it can replay after, or not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resumePointOf } from '../../../src/lib/server/events/outbox';
 import { pruneEvents } from '../../../src/lib/server/events/prune';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 
@@ -45,5 +47,41 @@ describe('pruning the outbox', () => {
 		const olderThan = new Date(Date.now() + 60_000);
 		expect(await pruneEvents(db.pool, { olderThan })).toBeGreaterThanOrEqual(before);
 		expect(await count('true')).toBe(0);
+	});
+
+	it('tells which event ids a client can resume after: none pruned since, and none past the newest', async () => {
+		const ids = async () =>
+			(
+				await db.pool.query<{ id: string }>(
+					`SELECT id::text AS id FROM events WHERE topic = 'prune-test' ORDER BY id`
+				)
+			).rows.map((row) => BigInt(row.id));
+		await addEvents(3, 200);
+		await addEvents(3, 1);
+		const [first, , third, fourth, , last] = await ids();
+		const points = (...cursors: bigint[]) =>
+			Promise.all(cursors.map((cursor) => resumePointOf(db.pool, String(cursor))));
+		expect(await points(first! - 1n, first!, last!, last! + 1n, 10n ** 25n)).toEqual([
+			'held',
+			'held',
+			'held',
+			'ahead',
+			'ahead'
+		]);
+
+		await pruneEvents(db.pool, { olderThan: new Date(Date.now() - 24 * 3_600_000) });
+		expect(await ids()).toEqual([fourth, fourth! + 1n, last]);
+		// Up to the last one pruned, nothing after is lost; before it, some may be.
+		expect(await points(first!, third! - 1n, third!, last!, last! + 1n)).toEqual([
+			'pruned',
+			'pruned',
+			'held',
+			'held',
+			'ahead'
+		]);
+
+		// With everything pruned, the newest id is still one a client may hold.
+		await pruneEvents(db.pool, { olderThan: new Date(Date.now() + 60_000) });
+		expect(await points(last! - 1n, last!, last! + 1n)).toEqual(['pruned', 'held', 'ahead']);
 	});
 });

@@ -5,7 +5,8 @@ export {
 	readBookEventsSince,
 	readEventsBetween,
 	readTopicEventsAfter,
-	replayAfter
+	replayAfter,
+	resumePointOf
 } from './outbox';
 export type { HubEvent, SnapshotBatch } from './outbox';
 export { pruneEvents, startEventPruner } from './prune';

@@ -1,5 +1,6 @@
 // Reading the outbox (`events`): the rows of the transactions that finished between two
-// snapshots, for the hub, and one book's events after a seq, for a reconnecting client.
+// snapshots, for the hub, and what a reconnecting client missed (one book's events after a seq,
+// or a topic's after an id), with whether the outbox still holds all of that.
 import type pg from 'pg';
 
 export interface HubEvent {
@@ -124,6 +125,9 @@ export async function readBookEventsSince(
 	return rows.map(toEvent);
 }
 
+/** The largest id a bigint column holds: no event comes after it. */
+const MAX_EVENT_ID = 2n ** 63n - 1n;
+
 /**
  * The events of `topics` with ids after `afterId`, in id order, at most `limit`: what a client of
  * an untracked-by-seq stream (trades, prices) missed while it was away.
@@ -134,6 +138,8 @@ export async function readTopicEventsAfter(
 	afterId: string,
 	limit: number
 ): Promise<HubEvent[]> {
+	// Past bigint, the query would fail on the cast rather than find nothing.
+	if (BigInt(afterId) > MAX_EVENT_ID) return [];
 	const { rows } = await pool.query<EventRow>(
 		`SELECT ${eventColumns} FROM events e
 		  WHERE e.topic = ANY($1::text[]) AND e.id > $2::bigint
@@ -143,16 +149,53 @@ export async function readTopicEventsAfter(
 	return rows.map(toEvent);
 }
 
-/** streamTopic's replay for a client that reconnects with `lastEventId`; none without one. */
+/**
+ * Whether the outbox can replay every event after id `afterId`: 'ahead' when it never handed out
+ * that id (a cursor from another database, or garbage), 'pruned' when events after it may have
+ * been deleted, else 'held'. Read it after the replay, so that pruning meanwhile shows here.
+ */
+export async function resumePointOf(
+	pool: Queryable,
+	afterId: string
+): Promise<'held' | 'pruned' | 'ahead'> {
+	// The sequence as well as max(id): a client may hold the newest id after pruning deleted it.
+	const { rows } = await pool.query<{ oldest: string | null; newest: string }>(
+		`SELECT (SELECT min(id) FROM events)::text AS oldest,
+		        greatest((SELECT max(id) FROM events),
+		                 pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass),
+		                 0)::text AS newest`
+	);
+	const [row] = rows;
+	if (!row) throw new Error('the outbox bounds read returned no row');
+	const after = BigInt(afterId);
+	const newest = BigInt(row.newest);
+	if (after > newest) return 'ahead';
+	// Pruning deletes the oldest first: any id below the oldest held may have been an event.
+	const oldest = row.oldest === null ? newest + 1n : BigInt(row.oldest);
+	return after + 1n < oldest ? 'pruned' : 'held';
+}
+
+/**
+ * streamTopic's replay for a client that reconnects with `lastEventId`; none without one. A
+ * `lastEventId` past every id the outbox handed out throws `ahead(lastEventId)`: what such a
+ * client missed cannot be told, and replaying nothing would tell it that it missed nothing.
+ */
 export function replayAfter(
 	pool: Queryable,
 	topics: readonly string[],
 	lastEventId: string | null | undefined,
-	limit: number
+	limit: number,
+	ahead: (afterId: string) => Error
 ) {
 	if (!lastEventId) return undefined;
 	return {
 		afterId: lastEventId,
-		read: (afterId: string) => readTopicEventsAfter(pool, topics, afterId, limit)
+		read: async (afterId: string) => {
+			const missed = await readTopicEventsAfter(pool, topics, afterId, limit);
+			if (missed.length === 0 && (await resumePointOf(pool, afterId)) === 'ahead') {
+				throw ahead(afterId);
+			}
+			return missed;
+		}
 	};
 }

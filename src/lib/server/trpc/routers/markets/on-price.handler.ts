@@ -1,5 +1,7 @@
 // Last-trade prices of every option of a market as trades happen, for lists and market pages.
-// Fanned out natively over the app's WebSocket (see ws/fanout.ts).
+// Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` past every
+// event id is refused: the stream has no way to say what such a client missed.
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { replayAfter, type HubEvent } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
@@ -46,7 +48,15 @@ export function onPrice({
 			kind: 'price',
 			topics,
 			payloadOf: priceOf,
-			replay: replayAfter(ctx.db.pool, topics, input.lastEventId, MAX_PRICE_REPLAY)
+			replay: replayAfter(ctx.db.pool, topics, input.lastEventId, MAX_PRICE_REPLAY, aheadOfOutbox)
 		};
+	});
+}
+
+/** The error for a `lastEventId` this server never handed out (another database's, or garbage). */
+function aheadOfOutbox(lastEventId: string): TRPCError {
+	return new TRPCError({
+		code: 'BAD_REQUEST',
+		message: `lastEventId ${lastEventId} is past the newest event: read the market again and subscribe without it`
 	});
 }

@@ -1,9 +1,16 @@
 // The signed-in trader's order changes (status, fills) as their transactions commit. A client
 // that reconnects with `lastEventId` first gets the updates it missed, from the outbox; when it
-// missed more than MAX_ORDER_REPLAY, or its last item was a resync, it is told to resync (re-read
-// its orders) instead. Both come after the live subscription exists, so nothing falls between.
+// missed more than MAX_ORDER_REPLAY, the outbox no longer holds all it missed, its id is past the
+// newest event (another database's, or garbage), or its last item was a resync, it is told to
+// resync (re-read its orders) instead. Both come after the live subscription exists, so nothing
+// falls between.
 import { tracked } from '@trpc/server';
-import { readTopicEventsAfter, streamTopic, type HubEvent } from '$lib/server/events';
+import {
+	readTopicEventsAfter,
+	resumePointOf,
+	streamTopic,
+	type HubEvent
+} from '$lib/server/events';
 import type { OrderView } from '$lib/shared/orders';
 import type { AuthedContext } from '../../context';
 import type { OnMyUpdatesInput } from './on-my-updates.schema';
@@ -47,7 +54,11 @@ export async function* onMyOrderUpdates({
 						afterId,
 						MAX_ORDER_REPLAY + 1
 					);
-					return missed.length > MAX_ORDER_REPLAY ? resync(afterId) : missed;
+					if (missed.length > MAX_ORDER_REPLAY) return resync(afterId);
+					// That is all it missed only when the outbox held every event after its id: none
+					// pruned since, and the id one it handed out (else nothing is after it).
+					const point = await resumePointOf(ctx.db.pool, afterId);
+					return point === 'held' ? missed : resync(afterId);
 				}
 			}
 		: undefined;

@@ -1,5 +1,7 @@
 // Every trade of one option as it happens (not conflated), tracked by its outbox event id.
-// Fanned out natively over the app's WebSocket (see ws/fanout.ts).
+// Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` past every
+// event id is refused: the stream has no way to say what such a client missed.
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { replayAfter } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
@@ -32,6 +34,14 @@ export function onTrade({
 		kind: 'trade',
 		topics: [topic],
 		payloadOf: (event) => event.payload as TradeUpdate,
-		replay: replayAfter(ctx.db.pool, [topic], input.lastEventId, MAX_TRADE_REPLAY)
+		replay: replayAfter(ctx.db.pool, [topic], input.lastEventId, MAX_TRADE_REPLAY, aheadOfOutbox)
+	});
+}
+
+/** The error for a `lastEventId` this server never handed out (another database's, or garbage). */
+function aheadOfOutbox(lastEventId: string): TRPCError {
+	return new TRPCError({
+		code: 'BAD_REQUEST',
+		message: `lastEventId ${lastEventId} is past the newest event: read the trades again and subscribe without it`
 	});
 }
