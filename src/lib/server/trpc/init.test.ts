@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import superjson from 'superjson';
 import { z } from 'zod';
-import { describeProblems, fieldErrors, inputProblems } from './init';
+import { TRPCError } from '@trpc/server';
+import { describeProblems, fieldErrors, inputProblems, t } from './init';
 
 function problemsOf(schema: z.ZodType, input: unknown) {
 	const result = schema.safeParse(input);
@@ -64,5 +65,33 @@ describe('input problems', () => {
 	it('asks for a valid date rather than saying it received a Date', () => {
 		const problems = problemsOf(z.strictObject({ at: z.coerce.date() }), { at: 'tomorrow' });
 		expect(describeProblems(problems)).toMatch(/^at: expected a valid date/);
+	});
+});
+
+describe('the error shape', () => {
+	it('keeps an output that failed its own schema out of the answer', () => {
+		const cause = z
+			.strictObject({ passwordHash: z.number() })
+			.safeParse({ passwordHash: 'x' }).error!;
+		const error = new TRPCError({
+			code: 'INTERNAL_SERVER_ERROR',
+			message: 'Output validation failed',
+			cause
+		});
+		const shape = t._config.errorFormatter({
+			error,
+			type: 'query',
+			path: 'users.me',
+			input: undefined,
+			ctx: undefined,
+			shape: {
+				message: error.message,
+				code: -32603,
+				data: { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500, path: 'users.me' }
+			}
+		});
+		expect(shape.message).toBe('Output validation failed');
+		expect(shape.data.fieldErrors).toBeNull();
+		expect(JSON.stringify(shape)).not.toContain('passwordHash');
 	});
 });

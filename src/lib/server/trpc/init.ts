@@ -10,7 +10,12 @@ export const t = initTRPC.context<Context>().create({
 	// superjson, remembering its output for shared event payloads (see ws/encoding.ts).
 	transformer: sharingTransformer,
 	errorFormatter({ shape, error }) {
-		const problems = error.cause instanceof ZodError ? inputProblems(error.cause.issues) : null;
+		// Only the input's problems: an output that failed its schema is our fault, and its field
+		// names and values are not the client's business.
+		const problems =
+			error.code === 'BAD_REQUEST' && error.cause instanceof ZodError
+				? inputProblems(error.cause.issues)
+				: null;
 		// Never send stack traces to a browser, even in development.
 		const { stack: _stack, ...data } = shape.data;
 		return {
