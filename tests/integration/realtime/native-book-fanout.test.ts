@@ -45,26 +45,32 @@ afterAll(async () => {
 const stats = () => bookFanoutStats(services.events);
 const FREE = { channels: 0, subscribers: 0, timers: 0 };
 
-/** Subscribes `book` to `optionId` on `client`; resolves once the first update arrived. */
+/**
+ * Subscribes `book` to `optionId` on `client` (from `lastEventId`, where the book then stands);
+ * `started` resolves once the first update arrived, and `updates` keeps every one.
+ */
 function follow(
 	client: ReturnType<typeof appClient>,
 	optionId: string,
 	book: ClientBook,
 	lastEventId?: string
 ) {
+	if (lastEventId !== undefined) book.seq = BigInt(lastEventId);
+	const updates: BookUpdate[] = [];
 	let first: () => void;
 	const started = new Promise<void>((resolve) => (first = resolve));
 	const subscription = client.trpc.books.onUpdate.subscribe(
 		lastEventId === undefined ? { optionId } : { optionId, lastEventId },
 		{
 			onData: (update) => {
+				updates.push(update.data);
 				book.apply(update.data, update.id);
 				first();
 			},
 			onError: (error) => book.problems.push(`error: ${error.message}`)
 		}
 	);
-	return { subscription, started };
+	return { subscription, started, updates };
 }
 
 const serverBook = (optionId: string) => committedBook(services.engine, optionId);
@@ -209,17 +215,7 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		const now = await serverBook(optionId);
 		const client = appClient(app.origin);
 		const book = new ClientBook();
-		book.seq = BigInt(seen);
-		const updates: BookUpdate[] = [];
-		const subscription = client.trpc.books.onUpdate.subscribe(
-			{ optionId, lastEventId: seen },
-			{
-				onData: (update) => {
-					updates.push(update.data);
-					book.apply(update.data, update.id);
-				}
-			}
-		);
+		const { subscription, updates } = follow(client, optionId, book, seen);
 		try {
 			await book.reached(now.seq);
 			expect(updates[0]).toMatchObject({ type: 'snapshot', seq: now.seq });
@@ -290,18 +286,7 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		const seen = (await serverBook(optionId)).seq;
 		const client = appClient(app.origin);
 		const book = new ClientBook();
-		book.seq = BigInt(seen);
-		const updates: BookUpdate[] = [];
-		const subscription = client.trpc.books.onUpdate.subscribe(
-			{ optionId, lastEventId: seen },
-			{
-				onData: (update) => {
-					updates.push(update.data);
-					book.apply(update.data, update.id);
-				},
-				onError: (error) => book.problems.push(`error: ${error.message}`)
-			}
-		);
+		const { subscription, updates } = follow(client, optionId, book, seen);
 		try {
 			await randomOrders(market, optionId, 10, 37);
 			const final = await serverBook(optionId);
