@@ -276,11 +276,15 @@ describe("the app's WebSocket", () => {
 			const items = await collect(
 				client,
 				first!.id,
-				(got) => got.length === 2,
+				(got) => got.at(-1)?.data.order?.priceCents === 14,
 				() => place(14).then(() => undefined)
 			);
-			expect(items.map((item) => item.data.type)).toEqual(['resync', 'order']);
-			expect(items[1]!.data.order?.priceCents).toBe(14);
+			// The hub may still be delivering the update of 13 live when the client is back: after
+			// the resync it is one more order update, which a client that re-reads takes as it is.
+			expect(items[0]!.data.type).toBe('resync');
+			expect(items.slice(1).map((item) => item.data.order?.priceCents)).toEqual(
+				items.length === 3 ? [13, 14] : [14]
+			);
 			await client.close();
 		});
 
