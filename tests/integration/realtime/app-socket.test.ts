@@ -113,6 +113,48 @@ describe("the app's WebSocket", () => {
 		await client.close();
 	});
 
+	it('sends with each order update the fills that change made, at their prices', async () => {
+		const maker = await aTrader(db, { cashCents: 100_000n });
+		const taker = await aTrader(db, { cashCents: 100_000n });
+		const market = await aMarket(db);
+		const { token } = await createSession(db.prisma, maker.id, 1);
+		const client = signedInSocket(token);
+		const order = (side: 'BUY' | 'SELL', priceCents: number, quantity: number) =>
+			PlaceOrderInput.parse({
+				marketId: market.id,
+				optionId: market.optionIds[0]!,
+				side,
+				priceCents,
+				quantity
+			});
+		const updates: { order: { status: string }; fills: unknown[] }[] = [];
+		const filled = new Promise<void>((resolve) => {
+			const subscription = client.trpc.orders.onMyUpdates.subscribe(undefined, {
+				onStarted: async () => {
+					await services.engine.place(maker.id, order('SELL', 40, 3));
+					await services.engine.place(taker.id, order('BUY', 45, 2));
+				},
+				onData: ({ data }) => {
+					if (data.type !== 'order') return;
+					updates.push(data);
+					if (data.order.status === 'PARTIALLY_FILLED') {
+						subscription.unsubscribe();
+						resolve();
+					}
+				}
+			});
+		});
+		await filled;
+		expect(updates.map(({ order, fills }) => [order.status, fills])).toEqual([
+			['OPEN', []],
+			[
+				'PARTIALLY_FILLED',
+				[expect.objectContaining({ priceCents: 40, quantity: 2, liquidity: 'MAKER' })]
+			]
+		]);
+		await client.close();
+	});
+
 	describe('orders.onMyUpdates after a reconnect (lastEventId)', () => {
 		type Item = { id: string; data: { type: 'order' | 'resync'; order?: { priceCents: number } } };
 

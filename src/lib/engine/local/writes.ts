@@ -7,7 +7,7 @@ import { arrayLiteral, type ArrayElement } from './array-literal';
 import type { IdAllocator } from './ids';
 import { inOrder } from './pipeline';
 import type { BatchMoney, LedgerClock, Posting, PositionState, TraderCash } from './money';
-import { toOrderView, type OrderRecord, type TradeRecord } from './records';
+import { fillViewsFor, toOrderView, type OrderRecord, type TradeRecord } from './records';
 
 export const EVENTS_CHANNEL = 'betwise_events';
 
@@ -414,8 +414,17 @@ function outboxEvents(batch: BatchWrite): OutboxEvent[] {
 			kind: 'order',
 			userId: order.userId,
 			seq: null,
-			payload: toOrderView(order)
+			payload: orderUpdateOf(order, batch.trades)
 		});
 	}
 	return events;
+}
+
+/**
+ * An order as its owner's update: the order, and the fills it made in this group if it made any
+ * (only then, as most updates have none and every byte goes to the WAL).
+ */
+function orderUpdateOf(order: OrderRecord, trades: TradeRecord[]) {
+	const fills = fillViewsFor(order.id, trades);
+	return fills.length > 0 ? { ...toOrderView(order), fills } : toOrderView(order);
 }

@@ -11,7 +11,7 @@ import {
 	streamTopic,
 	type HubEvent
 } from '$lib/server/events';
-import type { OrderView } from '$lib/shared/orders';
+import type { FillView, OrderView } from '$lib/shared/orders';
 import type { AuthedContext } from '../../context';
 import type { OnMyUpdatesInput } from './on-my-updates.schema';
 
@@ -66,10 +66,9 @@ export async function* onMyOrderUpdates({
 		if (item.type === 'overflow' || item.event.kind === RESYNC) {
 			yield tracked(`overflow-${Date.now()}`, { type: 'resync' as const });
 		} else if (item.event.kind === 'order') {
-			yield tracked(item.event.id, {
-				type: 'order' as const,
-				order: item.event.payload as OrderView
-			});
+			// The fills this change made travel beside the order (none on updates written before).
+			const { fills = [], ...order } = item.event.payload as OrderView & { fills?: FillView[] };
+			yield tracked(item.event.id, { type: 'order' as const, order: order as OrderView, fills });
 		}
 	}
 }
