@@ -125,7 +125,8 @@ async function cancelResting(client: pg.ClientBase, marketId: string): Promise<n
 		     SELECT id, user_id, option_id, reserved_cents, covered_quantity FROM orders
 		      WHERE market_id = $1 AND ${RESTING} FOR UPDATE),
 		 cancelled AS (
-		     UPDATE orders o SET status = 'CANCELLED', reserved_cents = 0, covered_quantity = 0, updated_at = now()
+		     UPDATE orders o SET status = 'CANCELLED', reject_reason = 'MARKET_CLOSED', reserved_cents = 0,
+		            covered_quantity = 0, updated_at = now()
 		       FROM old WHERE o.id = old.id
 		     RETURNING o.id, o.user_id, old.option_id, old.reserved_cents, old.covered_quantity),
 		 unlocked AS (

@@ -35,7 +35,11 @@ describe('cancelling an order', () => {
 		expect(cancelled.id).toBe(order.id);
 		expect(cancelled.status).toBe('CANCELLED');
 		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 10_000 - 60, reserved: 60 });
-		expect((await storedOrder(bed.db, order.id)).reservedCents).toBe(0);
+		// The trader knows why: a cancel they asked for carries no reason.
+		expect(await storedOrder(bed.db, order.id)).toMatchObject({
+			reservedCents: 0,
+			rejectReason: null
+		});
 		expect((await storedOrder(bed.db, kept.order.id)).status).toBe('OPEN');
 		expect((await levelsOf(bed.engine, market.optionIds[0]!)).bids).toEqual([
 			{ priceCents: 20, quantity: 3, orders: 1 }

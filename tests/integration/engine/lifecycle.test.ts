@@ -126,6 +126,11 @@ describe('closing a market', () => {
 
 		const closed = await closeMarket(db.pool, market.id);
 		expect(closed).toMatchObject({ ok: true, status: 'CLOSED', cancelledOrders: 2 });
+		const { rows: reasons } = await db.pool.query<{ reason: string }>(
+			`SELECT DISTINCT reject_reason AS reason FROM orders WHERE market_id = $1 AND status = 'CANCELLED'`,
+			[market.id]
+		);
+		expect(reasons).toEqual([{ reason: 'MARKET_CLOSED' }]);
 		expect(await cash(alice.id)).toEqual(before.alice);
 		expect(await cash(bob.id)).toEqual(before.bob);
 		const positions = await engine.getPositions(alice.id);

@@ -189,7 +189,10 @@ describe('an order meeting the same trader’s resting order', () => {
 		});
 		expect(bid.fills).toEqual([]);
 		expect(bid.order.status).toBe('OPEN');
-		expect((await storedOrder(bed.db, ask.order.id)).status).toBe('CANCELLED');
+		expect(await storedOrder(bed.db, ask.order.id)).toMatchObject({
+			status: 'CANCELLED',
+			rejectReason: 'SELF_TRADE'
+		});
 		expect(await levelsOf(bed.engine, market.optionIds[0]!)).toEqual({
 			bids: [{ priceCents: 55, quantity: 5, orders: 1 }],
 			asks: []

@@ -244,6 +244,13 @@ export async function runGroup(
 	return { outcomes, times: { read, matched, committed: performance.now() } };
 }
 
+/** Cancels the trader did not ask for, which the order then names as its reason. */
+const EXCHANGE_CANCELS: ReadonlySet<CancelReason> = new Set([
+	'SELF_TRADE',
+	'MARKET_CLOSED',
+	'ADMIN'
+]);
+
 const clientKey = (userId: string, clientOrderId: string) => `${userId}\u0000${clientOrderId}`;
 
 /** The stored orders with the clientOrderIds that the group's new orders carry. */
@@ -640,6 +647,11 @@ class Batch {
 				case 'expired': {
 					const order = this.find(event.orderId);
 					order.status = event.type === 'cancelled' ? 'CANCELLED' : 'EXPIRED';
+					// An order the exchange cancelled says why; the trader knows why they cancelled,
+					// and an IOC's remainder goes as its time in force says.
+					if (event.type === 'cancelled' && EXCHANGE_CANCELS.has(event.reason)) {
+						order.rejectReason = event.reason;
+					}
 					order.updatedAt = this.now;
 					this.money.releaseHold(order.userId, order.id, this.holdOf(order));
 					this.syncHold(order);

@@ -48,10 +48,10 @@ new_orders AS (
 changed_orders AS (
 	UPDATE orders o SET price_cents = v.price, quantity = v.quantity, filled_quantity = v.filled,
 		status = v.status, reserved_cents = v.reserved, covered_quantity = v.covered, priority = v.priority,
-		updated_at = v.updated_at
+		updated_at = v.updated_at, reject_reason = v.reason
 	FROM unnest($21::bigint[], $22::int[], $23::int[], $24::int[], $25::"OrderStatus"[], $26::bigint[],
-		$27::int[], $28::bigint[], $29::timestamptz[])
-		AS v(id, price, quantity, filled, status, reserved, covered, priority, updated_at)
+		$27::int[], $28::bigint[], $29::timestamptz[], $78::text[])
+		AS v(id, price, quantity, filled, status, reserved, covered, priority, updated_at, reason)
 	WHERE o.id = v.id
 	RETURNING 1
 ),
@@ -201,6 +201,8 @@ export async function writeGroup(
 	const updated = new Columns<
 		[string, number, number, number, string, number, number, number, Date]
 	>(9);
+	/** The updated orders' reasons: a parameter of its own, after the others ($78). */
+	const updatedReasons: (string | null)[] = [];
 	const trades = new Columns<
 		[string, string, string, number, number, string, string, string, string, string, number, string]
 	>(12);
@@ -256,6 +258,7 @@ export async function writeGroup(
 					o.priority,
 					o.updatedAt
 				);
+				updatedReasons.push(o.rejectReason);
 			}
 		}
 		for (const t of book.trades) {
@@ -352,7 +355,8 @@ export async function writeGroup(
 			...collateral.literals(),
 			...bookRows.literals(),
 			...events.literals(),
-			JSON.stringify(payloads)
+			JSON.stringify(payloads),
+			arrayLiteral(updatedReasons)
 		]
 	};
 	await inOrder(client, [() => client.query(write), () => client.query('COMMIT')] as const);
