@@ -184,6 +184,20 @@ describe("the app's WebSocket", () => {
 			});
 		}
 
+		/** The update of a first order (at 10¢), the cursor a reconnecting client then holds. */
+		async function firstUpdate(
+			client: ReturnType<typeof signedInSocket>,
+			place: (priceCents: number) => Promise<unknown>
+		): Promise<Item> {
+			const [first] = await collect(
+				client,
+				undefined,
+				(items) => items.length === 1,
+				() => place(10).then(() => undefined)
+			);
+			return first!;
+		}
+
 		async function signedInTrader() {
 			const trader = await aTrader(db, { cashCents: 100_000n });
 			const market = await aMarket(db);
@@ -204,23 +218,18 @@ describe("the app's WebSocket", () => {
 
 		it('replays exactly the updates missed while away, then goes on live', async () => {
 			const { client, place } = await signedInTrader();
-			const [first] = await collect(
-				client,
-				undefined,
-				(items) => items.length === 1,
-				() => place(10).then(() => undefined)
-			);
+			const first = await firstUpdate(client, place);
 			// Away: three orders placed while no subscription listens.
 			for (const price of [11, 12, 13]) await place(price);
 			const items = await collect(
 				client,
-				first!.id,
+				first.id,
 				(got) => got.length === 4,
 				() => place(14).then(() => undefined)
 			);
 			expect(items.map((item) => item.data.order?.priceCents)).toEqual([11, 12, 13, 14]);
 			const ids = items.map((item) => BigInt(item.id));
-			expect(ids.every((id, i) => id > BigInt(first!.id) && (i === 0 || id > ids[i - 1]!))).toBe(
+			expect(ids.every((id, i) => id > BigInt(first.id) && (i === 0 || id > ids[i - 1]!))).toBe(
 				true
 			);
 			await client.close();
@@ -228,12 +237,7 @@ describe("the app's WebSocket", () => {
 
 		it('tells a client that missed more than can be replayed to resync', async () => {
 			const { trader, client, place } = await signedInTrader();
-			const [first] = await collect(
-				client,
-				undefined,
-				(items) => items.length === 1,
-				() => place(10).then(() => undefined)
-			);
+			const first = await firstUpdate(client, place);
 			// More events on the trader's topic than a replay sends (of a kind the stream skips, so
 			// that the hub's live delivery of them does not show up in what the client gets).
 			await db.pool.query(
@@ -243,7 +247,7 @@ describe("the app's WebSocket", () => {
 			);
 			const items = await collect(
 				client,
-				first!.id,
+				first.id,
 				(got) => got.length === 2,
 				() => place(11).then(() => undefined)
 			);
@@ -281,13 +285,8 @@ describe("the app's WebSocket", () => {
 
 		it('resumes a client at the newest event with nothing missed and no resync', async () => {
 			const { client, place } = await signedInTrader();
-			const [first] = await collect(
-				client,
-				undefined,
-				(items) => items.length === 1,
-				() => place(10).then(() => undefined)
-			);
-			for (const lastEventId of [first!.id, String(await newestEventId())]) {
+			const first = await firstUpdate(client, place);
+			for (const lastEventId of [first.id, String(await newestEventId())]) {
 				const items = await collect(
 					client,
 					lastEventId,
@@ -302,22 +301,17 @@ describe("the app's WebSocket", () => {
 
 		it('tells a client whose missed updates were pruned from the outbox to resync', async () => {
 			const { trader, client, place } = await signedInTrader();
-			const [first] = await collect(
-				client,
-				undefined,
-				(items) => items.length === 1,
-				() => place(10).then(() => undefined)
-			);
+			const first = await firstUpdate(client, place);
 			for (const price of [11, 12, 13]) await place(price);
 			// Pruning deletes the oldest events first: here up to the first update missed.
 			await db.pool.query(
 				`DELETE FROM events WHERE id <= (
 				     SELECT min(id) FROM events WHERE topic = $1 AND id > $2::bigint)`,
-				[`user:${trader.id}`, first!.id]
+				[`user:${trader.id}`, first.id]
 			);
 			const items = await collect(
 				client,
-				first!.id,
+				first.id,
 				(got) => got.at(-1)?.data.order?.priceCents === 14,
 				() => place(14).then(() => undefined)
 			);

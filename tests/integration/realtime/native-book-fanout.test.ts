@@ -26,7 +26,7 @@ import { appClient, startAppSocketServer, type AppSocketServer } from '../../fix
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { ClientBook, committedBook, placeRandomOrders } from '../../fixtures/book-flow';
 import { aMarket } from '../../fixtures/markets';
-import { aTrader, type TestServices } from '../../fixtures/services';
+import { aTrader, callerFor, type TestServices } from '../../fixtures/services';
 
 let db: TestDatabase;
 let app: AppSocketServer;
@@ -242,27 +242,11 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		const ahead = [BigInt(now.seq) + 1n, 999_999_999n, 10n ** 25n].map(String);
 		const client = appClient(app.origin);
 		const books = ahead.map(() => new ClientBook());
-		const firsts: Promise<BookUpdate>[] = [];
-		const subscriptions = ahead.map((lastEventId, i) => {
-			const book = books[i]!;
-			book.seq = BigInt(lastEventId);
-			let first!: (update: BookUpdate) => void;
-			let failed!: (error: unknown) => void;
-			firsts.push(new Promise((resolve, reject) => ((first = resolve), (failed = reject))));
-			return client.trpc.books.onUpdate.subscribe(
-				{ optionId, lastEventId },
-				{
-					onData: (update) => {
-						book.apply(update.data, update.id);
-						first(update.data);
-					},
-					onError: failed
-				}
-			);
-		});
+		const follows = ahead.map((lastEventId, i) => follow(client, optionId, books[i]!, lastEventId));
 		try {
-			for (const first of await Promise.all(firsts)) {
-				expect(first).toMatchObject({ type: 'snapshot', seq: now.seq });
+			await Promise.all(follows.map(({ started }) => started));
+			for (const { updates } of follows) {
+				expect(updates[0]).toMatchObject({ type: 'snapshot', seq: now.seq });
 			}
 			await randomOrders(market, optionId, 10, 35);
 			const final = await serverBook(optionId);
@@ -273,7 +257,7 @@ describe('books.onUpdate, natively fanned out per book', () => {
 				expect(book.sorted()).toEqual(final.sorted);
 			}
 		} finally {
-			for (const subscription of subscriptions) subscription.unsubscribe();
+			for (const { subscription } of follows) subscription.unsubscribe();
 			await client.close();
 		}
 		await expect.poll(stats).toEqual(FREE);
@@ -398,15 +382,7 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		const market = await aMarket(db);
 		const optionId = market.optionIds[0]!;
 		await randomOrders(market, optionId, 5, 61);
-		const caller = createCaller(
-			createContext({
-				services,
-				session: null,
-				origin: null,
-				allowedOrigins: [],
-				clientAddress: '127.0.0.1'
-			})
-		);
+		const caller = await callerFor(services, null);
 		const stream = await caller.books.onUpdate({ optionId });
 		const iterator = stream[Symbol.asyncIterator]();
 		const first = await iterator.next();
@@ -427,15 +403,7 @@ describe('books.onUpdate, natively fanned out per book', () => {
 		const optionId = market.optionIds[0]!;
 		await randomOrders(market, optionId, 5, 62);
 		const now = await serverBook(optionId);
-		const caller = createCaller(
-			createContext({
-				services,
-				session: null,
-				origin: null,
-				allowedOrigins: [],
-				clientAddress: '127.0.0.1'
-			})
-		);
+		const caller = await callerFor(services, null);
 		const subscribe = async (lastEventId: string) =>
 			(await caller.books.onUpdate({ optionId, lastEventId }))[Symbol.asyncIterator]();
 
