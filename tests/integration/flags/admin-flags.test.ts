@@ -1,6 +1,9 @@
 // admin.flags through tRPC on a real database: who may call it, what a change writes (the flag,
 // one audit row and one outbox event, in one transaction), and what it refuses.
+import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { fieldErrors, inputProblems } from '../../../src/lib/server/trpc/init';
 import { flagsRouter } from '../../../src/lib/server/trpc/routers/admin/flags/_router';
 import { failureOf } from '../../fixtures/api';
 import { aMarket } from '../../fixtures/markets';
@@ -15,6 +18,20 @@ async function aSupportCaller() {
 }
 
 const auditCount = async () => bed.db.prisma.flagAudit.count();
+
+/** The `data.fieldErrors` a client gets for a call refused as BAD_REQUEST for its input. */
+async function refusedFields(call: Promise<unknown>) {
+	const error = await call.then(
+		() => null,
+		(thrown: unknown) => thrown
+	);
+	if (!(error instanceof TRPCError && error.code === 'BAD_REQUEST')) {
+		throw new Error('Expected the call to be refused as BAD_REQUEST', { cause: error });
+	}
+	if (!(error.cause instanceof ZodError))
+		throw new Error('Expected an input error', { cause: error });
+	return fieldErrors(inputProblems(error.cause.issues));
+}
 const flagEventCount = async () => bed.db.prisma.event.count({ where: { topic: 'flags' } });
 
 describe('who may use admin.flags', () => {
@@ -135,7 +152,7 @@ describe('changing a flag', () => {
 		);
 		try {
 			await expect(
-				api.admin.flags.setUser({ userId: trader.id, engine: 'remote', reason: 'doomed' })
+				api.admin.flags.setUser({ userId: trader.id, engine: 'remote', reason: 'doomed flag' })
 			).rejects.toThrow();
 		} finally {
 			await bed.db.pool.query(
@@ -161,6 +178,55 @@ describe('changing a flag', () => {
 			expect(await failureOf(call())).toMatchObject({ code: 'BAD_REQUEST', fields: ['reason'] });
 		}
 		expect(await auditCount()).toBe(audits);
+	});
+
+	it('refuses a reason a colleague could not read later, saying the rule under `reason`', async () => {
+		const trader = await aTrader(bed.db);
+		const market = await aMarket(bed.db);
+		const { api } = await aSupportCaller();
+		const audits = await auditCount();
+		const userId = trader.id;
+		const marketId = market.id;
+		for (const reason of [
+			'x',
+			'fixed it',
+			'   too short   ',
+			'xxxxxxxxxxxx',
+			'!!!!!!!!!!!!',
+			'ababababab'
+		]) {
+			for (const call of [
+				() => api.admin.flags.setUser({ userId, engine: 'remote', reason }),
+				() => api.admin.flags.setMarket({ marketId, engine: 'remote', reason }),
+				() => api.admin.flags.setGlobal({ percent: 10, reason }),
+				() => api.admin.flags.remove({ scope: 'USER', id: userId, reason })
+			]) {
+				expect(await refusedFields(call())).toEqual({
+					reason: [
+						'give a reason of at least 10 characters, with 3 or more different letters or digits'
+					]
+				});
+			}
+		}
+		expect(await auditCount()).toBe(audits);
+		expect(await bed.db.prisma.engineFlag.count({ where: { userId } })).toBe(0);
+	});
+
+	it('holds callers of the flag store to the same rule as the API', async () => {
+		const trader = await aTrader(bed.db);
+		const { user } = await aSupportCaller();
+		const { store } = bed.services.flags;
+		await expect(
+			store.setUser(user.id, { userId: trader.id, engine: 'remote', reason: 'x' })
+		).rejects.toThrow(/at least 10 characters/);
+		const saved = await store.setUser(user.id, {
+			userId: trader.id,
+			engine: 'remote',
+			reason: ' Ticket 4711 '
+		});
+		expect(saved.ok).toBe(true);
+		const [entry] = (await store.audit({ scopeKey: `user:${trader.id}`, limit: 1 })).entries;
+		expect(entry?.reason).toBe('Ticket 4711');
 	});
 
 	it('refuses unknown fields and out-of-range percentages', async () => {
@@ -222,7 +288,7 @@ describe('changing a flag', () => {
 		const nothing = await api.admin.flags.remove({
 			scope: 'USER',
 			id: trader.id,
-			reason: 'had none'
+			reason: 'had none to remove'
 		});
 		expect(nothing).toEqual({ changed: false, flag: null, auditId: null });
 		expect(await auditCount()).toBe(audits);
@@ -232,7 +298,11 @@ describe('changing a flag', () => {
 	it('removes a user or market flag, auditing what it was', async () => {
 		const market = await aMarket(bed.db);
 		const { api } = await aSupportCaller();
-		await api.admin.flags.setMarket({ marketId: market.id, engine: 'remote', reason: 'try it' });
+		await api.admin.flags.setMarket({
+			marketId: market.id,
+			engine: 'remote',
+			reason: 'try it on this market'
+		});
 		const removed = await api.admin.flags.remove({
 			scope: 'MARKET',
 			id: market.id,
@@ -279,7 +349,7 @@ describe('changing a flag', () => {
 		// GLOBAL takes no id, and USER or MARKET need one.
 		expect(
 			await failureOf(
-				api.admin.flags.remove({ scope: 'MARKET', reason: 'no id' } as unknown as {
+				api.admin.flags.remove({ scope: 'MARKET', reason: 'without id' } as unknown as {
 					scope: 'GLOBAL';
 					reason: string;
 				})
@@ -312,9 +382,9 @@ describe('listing flags and their audit', () => {
 		const trader = await aTrader(bed.db);
 		const market = await aMarket(bed.db, { title: 'Listed market' });
 		const { api } = await aSupportCaller();
-		await api.admin.flags.setGlobal({ percent: 25, reason: 'phase two' });
-		await api.admin.flags.setUser({ userId: trader.id, engine: 'remote', reason: 'pilot' });
-		await api.admin.flags.setMarket({ marketId: market.id, engine: 'local', reason: 'hold' });
+		await api.admin.flags.setGlobal({ percent: 25, reason: 'phase two now' });
+		await api.admin.flags.setUser({ userId: trader.id, engine: 'remote', reason: 'pilot user' });
+		await api.admin.flags.setMarket({ marketId: market.id, engine: 'local', reason: 'hold local' });
 		const listed = await api.admin.flags.list();
 		expect(listed.defaultEngine).toBe('local');
 		expect(listed.flags[0]).toMatchObject({ scope: 'GLOBAL', rolloutPercent: 25, target: null });
@@ -333,14 +403,14 @@ describe('listing flags and their audit', () => {
 		const { user: support, api } = await aSupportCaller();
 		const scopeKey = `user:${trader.id}`;
 		for (const [index, engine] of (['remote', 'local', 'remote'] as const).entries()) {
-			await api.admin.flags.setUser({ userId: trader.id, engine, reason: `step ${index}` });
+			await api.admin.flags.setUser({ userId: trader.id, engine, reason: `step ${index} of 3` });
 		}
 		const page1 = await api.admin.flags.audit({ scopeKey, limit: 2 });
-		expect(page1.entries.map((entry) => entry.reason)).toEqual(['step 2', 'step 1']);
+		expect(page1.entries.map((entry) => entry.reason)).toEqual(['step 2 of 3', 'step 1 of 3']);
 		expect(page1.entries[0]!.actor.email).toBe(support.email);
 		expect(page1.nextCursor).not.toBeNull();
 		const page2 = await api.admin.flags.audit({ scopeKey, limit: 2, cursor: page1.nextCursor! });
-		expect(page2.entries.map((entry) => entry.reason)).toEqual(['step 0']);
+		expect(page2.entries.map((entry) => entry.reason)).toEqual(['step 0 of 3']);
 		expect(page2.nextCursor).toBeNull();
 	});
 });

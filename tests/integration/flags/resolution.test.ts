@@ -76,8 +76,12 @@ describe('resolving the engine from stored flags', () => {
 		const market = await aMarket(bed.db);
 		const support = await aSupportUser(bed.db);
 		const api = await flagsCallerFor(bed, support);
-		await api.admin.flags.setGlobal({ percent: 100, reason: 'everyone' });
-		await api.admin.flags.setMarket({ marketId: market.id, engine: 'local', reason: 'hold back' });
+		await api.admin.flags.setGlobal({ percent: 100, reason: 'all on remote' });
+		await api.admin.flags.setMarket({
+			marketId: market.id,
+			engine: 'local',
+			reason: 'hold this market back'
+		});
 
 		const inMarket = await api.admin.flags.explain({ userId: trader.id, marketId: market.id });
 		expect(inMarket.choice).toEqual({
@@ -106,7 +110,7 @@ describe('keeping a process’s flags current', () => {
 		const { store, resolver } = bed.services.flags;
 		const target = { userId: trader.id, marketId: null };
 		await resolver.resolve(target);
-		await store.setUser(support.id, { userId: trader.id, engine: 'remote', reason: 'now' });
+		await store.setUser(support.id, { userId: trader.id, engine: 'remote', reason: 'pilot user' });
 		expect(await resolver.resolve(target)).toMatchObject({ engine: 'remote', rule: 'USER' });
 	});
 

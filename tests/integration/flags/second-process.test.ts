@@ -89,7 +89,11 @@ describe('a flag change and a second app process', () => {
 			expect(ready.choice).toMatchObject({ engine: 'local', rule: 'DEFAULT' });
 
 			const toRemote = second.next((line) => line.choice.rule === 'MARKET');
-			await api.admin.flags.setMarket({ marketId: market.id, engine: 'remote', reason: 'pilot' });
+			await api.admin.flags.setMarket({
+				marketId: market.id,
+				engine: 'remote',
+				reason: 'pilot this market'
+			});
 			expect(await toRemote).toMatchObject({
 				type: 'reload',
 				cause: 'change',
@@ -105,7 +109,7 @@ describe('a flag change and a second app process', () => {
 			expect(await pinned).toMatchObject({ cause: 'change', choice: { engine: 'local' } });
 
 			const released = second.next((line) => line.choice.rule !== 'USER');
-			await api.admin.flags.remove({ scope: 'USER', id: trader.id, reason: 'release' });
+			await api.admin.flags.remove({ scope: 'USER', id: trader.id, reason: 'release user' });
 			expect((await released).choice).toMatchObject({ engine: 'remote', rule: 'MARKET' });
 		}
 	);

@@ -46,10 +46,8 @@ export function flagState(flag: FlagView): FlagState {
 	};
 }
 
-export const MAX_REASON_LENGTH = 500;
-
-/** Why a flag changed: required, so the audit always says why, and bounded. */
-export const FlagReason = z.string().trim().min(1, 'give a reason').max(MAX_REASON_LENGTH);
+/** Why a flag changed: required and readable, so the audit always says why, and bounded. */
+export { FlagReason, MAX_REASON_LENGTH } from '$lib/shared/flag-reason';
 
 export const GLOBAL_SCOPE_KEY = 'global';
 export const userScopeKey = (userId: string) => `user:${userId}`;
