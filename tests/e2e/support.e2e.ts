@@ -23,6 +23,7 @@ const MARKET = 'mayor-springfield-2027';
 const MARKET_TITLE = /Springfield mayoral/;
 const REASON = 'Ticket 4711: Theo asked to try the new engine';
 const REMOVE_REASON = 'Ticket 4711: trial finished';
+const READABLE_RULE = 'at least 10 characters, with 3 or more different letters or digits';
 
 let browser: Browser;
 let staff: SignedIn;
@@ -126,6 +127,36 @@ describe('support switching a user to the remote engine', () => {
 			/No global flag — the default, the local engine, serves everyone/
 		);
 		await form.getByRole('button', { name: '0%', exact: true }).click();
+	});
+
+	it('states the rule for a reason, and refuses one that breaks it, before or after sending', async () => {
+		const { page } = staff;
+		const form = page.getByTestId('market-flag-form');
+		const reason = form.getByLabel(/^Reason/);
+		await expectText(form.getByTestId('reason-hint'), READABLE_RULE);
+		expect(await reason.getAttribute('minlength')).toBe('10');
+
+		await pick(page, 'market-flag-form', 'Find a market (title)', 'Springfield', MARKET_TITLE);
+		await reason.fill('xxxxxxxxxxxx');
+		await form.getByRole('button', { name: 'Set market engine' }).click();
+		await expectText(form.getByTestId('reason-error'), READABLE_RULE);
+		expect(await activeElementId(page)).toBe('market-flag-reason');
+
+		// What the server says when it refuses a reason the page let through (a page older than the
+		// rule, say): the request is changed on its way, so that the server's own check answers.
+		const sentReason = 'Ticket 4713: market pilot';
+		const setMarket = (url: URL) => url.pathname.includes('admin.flags.setMarket');
+		await page.route(setMarket, (route) =>
+			route.continue({
+				postData: route.request().postData()!.replace(sentReason, 'xxxxxxxxxxxx')
+			})
+		);
+		await reason.fill(sentReason);
+		await form.getByRole('button', { name: 'Set market engine' }).click();
+		await expectText(form.getByRole('status'), `Check reason: give a reason of ${READABLE_RULE}.`);
+		await page.unroute(setMarket);
+		expect(await form.getByTestId('reason-error').count()).toBe(0);
+		expect(await page.getByTestId('market-flags-empty').count()).toBe(1);
 	});
 });
 

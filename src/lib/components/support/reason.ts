@@ -1,6 +1,14 @@
-// The one check every rollout form makes before it sends: a reason, in words support staff read.
+// The one check every rollout form makes before it sends: a reason the audit log can keep, by the
+// rule the API holds it to, in words support staff read.
+import { isReadableReason, REASON_RULE } from '$lib/shared/flag-reason';
+
+/** The hint under every reason field, shown before anything is sent. */
+export const REASON_HINT = `Say why in ${REASON_RULE}.`;
+
 export const REASON_MISSING = 'Give a reason for this change: it is kept in the audit log.';
+export const REASON_UNREADABLE = `Give a reason of ${REASON_RULE}: it is kept in the audit log.`;
 
 export function reasonError(reason: string): string | null {
-	return reason.trim() ? null : REASON_MISSING;
+	if (!reason.trim()) return REASON_MISSING;
+	return isReadableReason(reason) ? null : REASON_UNREADABLE;
 }
