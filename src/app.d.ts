@@ -5,6 +5,8 @@ declare global {
 		interface Locals {
 			session: ActiveSession | null;
 			user: SessionUser | null;
+			/** The request sent an Authorization header that names no live session (API only). */
+			invalidApiKey: boolean;
 		}
 		interface Error {
 			message: string;

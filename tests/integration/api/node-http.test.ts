@@ -16,12 +16,13 @@ import { parse as parseCookies } from 'cookie';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle } from '../../../src/hooks.server';
+import { createApiKey } from '../../../src/lib/server/auth/api-keys';
 import { createSession } from '../../../src/lib/server/auth/sessions';
 import { defaultLoginLimits } from '../../../src/lib/server/auth/login';
+import { sessionCookieOf } from '../../../src/lib/server/auth/credentials';
 import {
 	adapterNodeFacts,
-	createAppTrpcHttpHandler,
-	sessionCookieOf
+	createAppTrpcHttpHandler
 } from '../../../src/lib/server/trpc/app-node-http';
 import type { AppRouter } from '../../../src/lib/server/trpc/root';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
@@ -138,6 +139,8 @@ interface Case {
 let market: Market;
 let halted: Market;
 const cookie: Record<string, string> = {};
+/** `Authorization` headers of API keys, by name. */
+const bearer: Record<string, string> = {};
 
 async function signedIn(name: string, cashCents = 100_000n) {
 	const user = await aTrader(db, { cashCents });
@@ -158,6 +161,16 @@ beforeAll(async () => {
 	halted = await aMarket(db, { status: 'HALTED' });
 	for (const name of ['reader', 'placer', 'batcher', 'foreign', 'wrong', 'halted']) {
 		await signedIn(name);
+	}
+	const keyHolder = await aTrader(db, { cashCents: 100_000n });
+	for (const access of ['READ', 'TRADE'] as const) {
+		const made = await createApiKey(db.prisma, keyHolder.id, {
+			label: access,
+			access,
+			expiresInDays: 1
+		});
+		if (!made.ok) throw new Error(made.code);
+		bearer[access] = `Bearer ${made.secret}`;
 	}
 	const limited = await signedIn('limited');
 	const caller = await callerFor(services, limited);
@@ -231,6 +244,34 @@ function cases(): Case[] {
 			served: true
 		},
 		{
+			name: 'query with an API key',
+			method: 'GET',
+			path: '/trpc/auth.me',
+			headers: { authorization: bearer.READ! },
+			served: true
+		},
+		{
+			name: 'query with an API key and a cookie: the key wins',
+			method: 'GET',
+			path: '/trpc/auth.me',
+			headers: { authorization: bearer.READ!, cookie: cookie.reader! },
+			served: true
+		},
+		{
+			name: 'UNAUTHORIZED for an API key that does not exist, also where no sign-in is needed',
+			method: 'GET',
+			path: '/trpc/markets.list',
+			headers: { authorization: 'Bearer bwk_nope' },
+			served: true
+		},
+		{
+			name: 'UNAUTHORIZED for an Authorization header that is not Bearer',
+			method: 'GET',
+			path: '/trpc/auth.me',
+			headers: { authorization: 'Basic dXNlcjpwYXNz', cookie: cookie.reader! },
+			served: true
+		},
+		{
 			name: 'query input that fails validation',
 			method: 'GET',
 			path: `/trpc/markets.get?input=${q({ id: 'not-a-uuid' })}`,
@@ -291,6 +332,23 @@ function cases(): Case[] {
 			body: json(order),
 			served: true,
 			masked: true
+		},
+		{
+			name: 'mutation with a trade key',
+			method: 'POST',
+			path: '/trpc/orders.place',
+			headers: { 'content-type': 'application/json', authorization: bearer.TRADE! },
+			body: json(order),
+			served: true,
+			masked: true
+		},
+		{
+			name: 'FORBIDDEN: a mutation with a read key',
+			method: 'POST',
+			path: '/trpc/orders.place',
+			headers: { 'content-type': 'application/json', authorization: bearer.READ! },
+			body: json(order),
+			served: true
 		},
 		{
 			name: 'mutation, signed out',

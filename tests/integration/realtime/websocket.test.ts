@@ -13,7 +13,7 @@ import { EventHub, streamTopic } from '../../../src/lib/server/events';
 import {
 	attachWebSocketServer,
 	SESSION_CLOSE_CODE,
-	sessionTokenOf,
+	credentialOf,
 	type WebSocketEndpoint
 } from '../../../src/lib/server/ws/endpoint';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
@@ -54,7 +54,7 @@ beforeAll(async () => {
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	endpoint = attachWebSocketServer(server, {
 		router: testRouter,
-		createContext: async (req) => ({ sessionToken: sessionTokenOf(req) ?? null }),
+		createContext: async (req) => ({ sessionToken: credentialOf(req).token ?? null }),
 		allowedOrigins: [origin],
 		keepAlive: { pingMs: 5_000, pongWaitMs: 2_000 }
 	});

@@ -30,7 +30,7 @@ export class SessionCache {
 		this.#maxEntries = maxEntries;
 	}
 
-	/** The active session a cookie token names, or null; like findActiveSession, mostly from memory. */
+	/** The active session a token names, or null; like findActiveSession, mostly from memory. */
 	async find(token: string | undefined): Promise<ActiveSession | null> {
 		if (!token || token.length > 128) return null;
 		const id = hashToken(token);

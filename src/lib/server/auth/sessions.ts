@@ -1,7 +1,7 @@
 // Cookie sessions: the browser holds a random token; the database holds only its SHA-256, so a
 // leaked sessions table cannot be replayed. Sessions expire and can be revoked.
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient, Role } from '../db/generated/client';
+import type { ApiKeyAccess, PrismaClient, Role, SessionKind } from '../db/generated/client';
 import { EVENTS_CHANNEL } from '../events/hub';
 
 export const SESSION_COOKIE = 'betwise_session';
@@ -15,6 +15,9 @@ export interface SessionUser {
 
 export interface ActiveSession {
 	id: string;
+	/** WEB: a browser's sign-in; API_KEY: a program's key, with its access. */
+	kind: SessionKind;
+	access: ApiKeyAccess | null;
 	expiresAt: Date;
 	user: SessionUser;
 }
@@ -41,7 +44,10 @@ export async function createSession(
 	return { token, expiresAt };
 }
 
-/** The session a cookie token names, if it exists, has not expired or been revoked, and its user is enabled. */
+/**
+ * The session a token (a cookie's or an API key) names, if it exists, has not expired or been
+ * revoked, and its user is enabled.
+ */
 export async function findActiveSession(
 	prisma: PrismaClient,
 	token: string | undefined
@@ -57,7 +63,7 @@ export async function findActiveSession(
 		return null;
 	}
 	const { disabledAt: _disabledAt, ...user } = row.user;
-	return { id: row.id, expiresAt: row.expiresAt, user };
+	return { id: row.id, kind: row.kind, access: row.access, expiresAt: row.expiresAt, user };
 }
 
 /** Outbox topic on which revoked session ids travel to every app process (their caches, sockets). */
@@ -85,7 +91,22 @@ export async function revokeSession(prisma: PrismaClient, sessionId: string): Pr
 	await revokeAndAnnounce(prisma, [sessionId]);
 }
 
-/** Revokes every live session of a user; returns their ids (to close their sockets too). */
+/** Revokes one of the user's live API keys; false when they have no such key. */
+export async function revokeApiKey(
+	prisma: PrismaClient,
+	userId: string,
+	keyId: string
+): Promise<boolean> {
+	const key = await prisma.session.findFirst({
+		where: { id: keyId, userId, kind: 'API_KEY', revokedAt: null, expiresAt: { gt: new Date() } },
+		select: { id: true }
+	});
+	if (!key) return false;
+	await revokeAndAnnounce(prisma, [key.id]);
+	return true;
+}
+
+/** Revokes every live session of a user, API keys too; returns their ids (to close their sockets). */
 export async function revokeUserSessions(prisma: PrismaClient, userId: string): Promise<string[]> {
 	const live = await prisma.session.findMany({
 		where: { userId, revokedAt: null },

@@ -1,11 +1,11 @@
 // The app's /trpc over plain node:http (see node-http.ts), in front of SvelteKit: production's
 // server.js and the dev server's Vite plugin both build it here. Its context is the one
-// hooks.server.ts and http.ts give a request: the session from the cookie through the services'
+// hooks.server.ts and http.ts give a request: the session from the API key or the cookie through the services'
 // session cache (looked up first, as the `handle` hook does), the Origin header, the site's own
 // origin and ORIGIN as the allowed ones, and the client address, each read by the rules of the
 // server in front (adapter-node's environment variables, or Vite's dev server).
 import type { IncomingMessage } from 'node:http';
-import { SESSION_COOKIE } from '../auth/sessions';
+import { apiCredentialOf, signInOf } from '../auth/credentials';
 import { services } from '../services';
 import { createContext } from './context';
 import { headersForErrors } from './errors';
@@ -102,34 +102,6 @@ export function viteDevFacts(https: boolean): RequestFacts {
 	};
 }
 
-/** The session cookie as SvelteKit's `cookies.get` reads it (the `cookie` package's parse). */
-export function sessionCookieOf(header: string | undefined): string | undefined {
-	if (!header) return undefined;
-	let index = 0;
-	while (index < header.length) {
-		const eq = header.indexOf('=', index);
-		if (eq === -1) break;
-		let end = header.indexOf(';', index);
-		if (end === -1) end = header.length;
-		else if (end < eq) {
-			index = header.lastIndexOf(';', eq - 1) + 1;
-			continue;
-		}
-		if (header.slice(index, eq).trim() === SESSION_COOKIE) {
-			let value = header.slice(eq + 1, end).trim();
-			if (value.charCodeAt(0) === 0x22) value = value.slice(1, -1);
-			if (value.indexOf('%') === -1) return value;
-			try {
-				return decodeURIComponent(value);
-			} catch {
-				return value;
-			}
-		}
-		index = end + 1;
-	}
-	return undefined;
-}
-
 /** The app router on /trpc over node:http; `next` is the full SvelteKit handling. */
 export function createAppTrpcHttpHandler(facts: RequestFacts): NodeTrpcHandler {
 	return createNodeTrpcHandler({
@@ -142,10 +114,10 @@ export function createAppTrpcHttpHandler(facts: RequestFacts): NodeTrpcHandler {
 		// hooks.server.ts's `handle`: the session first, for every request.
 		async prepare(req) {
 			const { sessions } = await services();
-			return { session: await sessions.find(sessionCookieOf(req.headers.cookie)) };
+			return signInOf(sessions, apiCredentialOf(req.headers));
 		},
 		// event-context.ts's contextForEvent.
-		async createContext(req, url, { session }) {
+		async createContext(req, url, { session, invalidApiKey }) {
 			const svc = await services();
 			const allowedOrigins = [
 				url.origin,
@@ -154,6 +126,7 @@ export function createAppTrpcHttpHandler(facts: RequestFacts): NodeTrpcHandler {
 			return createContext({
 				services: svc,
 				session,
+				invalidApiKey,
 				origin: req.headers.origin ?? null,
 				allowedOrigins,
 				clientAddress: facts.clientAddress(req)

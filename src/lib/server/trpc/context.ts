@@ -6,6 +6,8 @@ import type { Services } from '../services';
 export interface ContextInput {
 	services: Services;
 	session: ActiveSession | null;
+	/** An Authorization header came that names no live session (false when none came). */
+	invalidApiKey?: boolean;
 	/** The Origin header of the request or WebSocket upgrade; null when the client sent none. */
 	origin: string | null;
 	/** Origins allowed to send mutations: the site's own and ORIGIN. */
@@ -16,6 +18,7 @@ export interface ContextInput {
 export function createContext({
 	services,
 	session,
+	invalidApiKey = false,
 	origin,
 	allowedOrigins,
 	clientAddress
@@ -34,6 +37,7 @@ export function createContext({
 		sessions: services.sessions,
 		session,
 		user: session?.user ?? null,
+		invalidApiKey,
 		origin,
 		allowedOrigins,
 		clientAddress

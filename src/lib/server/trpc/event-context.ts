@@ -13,6 +13,7 @@ export async function contextForEvent(event: RequestEvent) {
 	return createContext({
 		services: svc,
 		session: event.locals.session,
+		invalidApiKey: event.locals.invalidApiKey,
 		origin: event.request.headers.get('origin'),
 		allowedOrigins,
 		clientAddress: event.getClientAddress()

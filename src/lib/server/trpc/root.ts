@@ -2,6 +2,7 @@
 import { createCallerFactory, router } from './init';
 import { accountRouter } from './routers/account/_router';
 import { adminRouter } from './routers/admin/_router';
+import { apiKeysRouter } from './routers/api-keys/_router';
 import { authRouter } from './routers/auth/_router';
 import { booksRouter } from './routers/books/_router';
 import { marketsRouter } from './routers/markets/_router';
@@ -17,6 +18,7 @@ export const appRouter = router({
 	orders: ordersRouter,
 	positions: positionsRouter,
 	account: accountRouter,
+	apiKeys: apiKeysRouter,
 	admin: adminRouter
 });
 

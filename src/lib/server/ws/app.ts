@@ -1,6 +1,8 @@
 // The app's WebSocket endpoint: the app router with the one tRPC context, its session read from
-// the cookie at upgrade. The dev server's Vite plugin and production's server.js both use it.
+// the API key or the cookie at upgrade. The dev server's Vite plugin and production's server.js
+// both use it.
 import type { IncomingMessage, Server } from 'node:http';
+import { signInOf } from '../auth/credentials';
 import { services } from '../services';
 import { adapterNodeFacts, createAppTrpcHttpHandler } from '../trpc/app-node-http';
 import { createContext } from '../trpc/context';
@@ -8,7 +10,7 @@ import { appRouter } from '../trpc/root';
 import {
 	attachWebSocketServer,
 	createWebSocketEndpoint,
-	sessionTokenOf,
+	credentialOf,
 	type WebSocketEndpoint,
 	type WebSocketEndpointOptions
 } from './endpoint';
@@ -33,10 +35,11 @@ async function appEndpointOptions(): Promise<WebSocketEndpointOptions<typeof app
 				`websocket from ${req.socket.remoteAddress ?? '?'} dropped: it stopped reading and its send buffer is full`
 			),
 		async createContext(req) {
-			const session = await svc.sessions.find(sessionTokenOf(req));
+			const { session, invalidApiKey } = await signInOf(svc.sessions, credentialOf(req));
 			return createContext({
 				services: svc,
 				session,
+				invalidApiKey,
 				origin: req.headers.origin ?? null,
 				allowedOrigins: allowedOriginsFor(req, svc.env.ORIGIN),
 				clientAddress: req.socket.remoteAddress ?? ''

@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import { transformTRPCResponse, type AnyRouter, type inferRouterContext } from '@trpc/server';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { hashToken, SESSION_COOKIE } from '../auth/sessions';
+import { apiCredentialOf, type Credential } from '../auth/credentials';
+import { hashToken } from '../auth/sessions';
 import { sharingEncoder } from './encoding';
 import { withIncomingFrame, type FrameCodec } from './frame';
 import { isTrpcWebSocketPath } from './path';
@@ -42,19 +43,9 @@ export interface WebSocketEndpoint {
 	close(): Promise<void>;
 }
 
-/** The `betwise_session` cookie of a request, if any. */
-export function sessionTokenOf(req: IncomingMessage): string | undefined {
-	for (const part of (req.headers.cookie ?? '').split(';')) {
-		const separator = part.indexOf('=');
-		if (separator === -1 || part.slice(0, separator).trim() !== SESSION_COOKIE) continue;
-		const value = part.slice(separator + 1).trim();
-		try {
-			return decodeURIComponent(value);
-		} catch {
-			return value;
-		}
-	}
-	return undefined;
+/** The credential an upgrade came with: an API key in `Authorization`, else the session cookie. */
+export function credentialOf(req: IncomingMessage): Credential {
+	return apiCredentialOf(req.headers);
 }
 
 export const SESSION_CLOSE_CODE = 4001;
@@ -138,7 +129,7 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 	});
 
 	wss.on('connection', (socket, req) => {
-		const token = sessionTokenOf(req);
+		const { token } = credentialOf(req);
 		if (!token) return;
 		const sessionId = hashToken(token);
 		let sockets = socketsBySession.get(sessionId);

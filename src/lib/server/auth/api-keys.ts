@@ -1,0 +1,101 @@
+// API keys: what a trading program signs in with. A key is a session of kind API_KEY (see
+// sessions.ts), so the session cache, revocation and the closing of its sockets serve keys as
+// they serve browsers. The key itself is shown once, when it is made; the database keeps only
+// its SHA-256 and a hint of its first and last characters.
+import { randomBytes } from 'node:crypto';
+import type { ApiKeyAccess } from '$lib/shared/api-keys';
+import type { PrismaClient } from '../db/generated/client';
+import { hashToken } from './sessions';
+
+/** What every key starts with, so that a leaked one is recognisable (secret scanners, logs). */
+export const API_KEY_PREFIX = 'bwk_';
+/** Live keys one user may hold at once. */
+export const MAX_LIVE_API_KEYS = 10;
+
+export interface ApiKeyRow {
+	id: string;
+	label: string;
+	access: ApiKeyAccess;
+	hint: string;
+	createdAt: Date;
+	expiresAt: Date;
+}
+
+export type CreateApiKeyResult =
+	{ ok: true; key: ApiKeyRow; secret: string } | { ok: false; code: 'API_KEY_LIMIT' };
+
+const hintOf = (secret: string) =>
+	`${secret.slice(0, API_KEY_PREFIX.length + 4)}…${secret.slice(-4)}`;
+
+const liveKeysOf = (userId: string) => ({
+	userId,
+	kind: 'API_KEY' as const,
+	revokedAt: null,
+	expiresAt: { gt: new Date() }
+});
+
+const keyColumns = {
+	id: true,
+	label: true,
+	access: true,
+	keyHint: true,
+	createdAt: true,
+	expiresAt: true
+} as const;
+
+function toRow(row: {
+	id: string;
+	label: string | null;
+	access: ApiKeyAccess | null;
+	keyHint: string | null;
+	createdAt: Date;
+	expiresAt: Date;
+}): ApiKeyRow {
+	return {
+		id: row.id,
+		label: row.label!,
+		access: row.access!,
+		hint: row.keyHint!,
+		createdAt: row.createdAt,
+		expiresAt: row.expiresAt
+	};
+}
+
+/** Makes a key for the user, unless they already hold MAX_LIVE_API_KEYS live ones. */
+export async function createApiKey(
+	prisma: PrismaClient,
+	userId: string,
+	input: { label: string; access: ApiKeyAccess; expiresInDays: number }
+): Promise<CreateApiKeyResult> {
+	const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+	return prisma.$transaction(async (tx) => {
+		// One key made at a time per user, so two at once cannot both pass the count.
+		await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+		if ((await tx.session.count({ where: liveKeysOf(userId) })) >= MAX_LIVE_API_KEYS) {
+			return { ok: false, code: 'API_KEY_LIMIT' } as const;
+		}
+		const row = await tx.session.create({
+			data: {
+				id: hashToken(secret),
+				userId,
+				kind: 'API_KEY',
+				label: input.label,
+				access: input.access,
+				keyHint: hintOf(secret),
+				expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000)
+			},
+			select: keyColumns
+		});
+		return { ok: true, key: toRow(row), secret } as const;
+	});
+}
+
+/** The user's live keys, newest first. */
+export async function listApiKeys(prisma: PrismaClient, userId: string): Promise<ApiKeyRow[]> {
+	const rows = await prisma.session.findMany({
+		where: liveKeysOf(userId),
+		select: keyColumns,
+		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }]
+	});
+	return rows.map(toRow);
+}
