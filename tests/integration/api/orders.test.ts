@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aMarket } from '../../fixtures/markets';
 import { callerFor, testServices } from '../../fixtures/services';
-import { aTraderCaller, apiTestBed, failureOf, limit } from '../../fixtures/api';
+import type { LedgerRow } from '../../../src/lib/trpc/types';
+import { aTraderCaller, apiTestBed, failureOf, limit, type Caller } from '../../fixtures/api';
 
 const bed = apiTestBed();
 
@@ -276,25 +277,144 @@ describe('listing my orders', () => {
 });
 
 describe('account', () => {
-	it('lists my ledger newest first, page by page', async () => {
+	it('lists my ledger newest first, a page of whole journals at a time', async () => {
 		const market = await aMarket(bed.db);
 		const { api } = await aTraderCaller(bed, 5_000n);
 		const { order } = await api.orders.place(limit(market, 'BUY', 10, 40));
 		await api.orders.cancel({ orderId: order.id });
-		const first = await api.account.ledger({ limit: 2 });
-		// The newest journal: the release moves 400¢ from reserved back to available.
-		expect(first.items.map((row) => [row.kind, row.account, row.amountCents])).toEqual(
-			expect.arrayContaining([
-				['RELEASE', 'TRADER_RESERVED', -400],
-				['RELEASE', 'TRADER_CASH', 400]
-			])
-		);
-		const rest = await api.account.ledger({ cursor: first.nextCursor!, limit: 10 });
-		expect(rest.items.map((row) => row.kind)).toEqual(['RESERVE', 'RESERVE', 'DEPOSIT']);
+		// A journal's rows, whichever of its two accounts came first.
+		const rowsOf = (page: { items: LedgerRow[] }) =>
+			page.items
+				.map((row) => [row.kind, row.account, row.amountCents])
+				.sort(([, a], [, b]) => String(a).localeCompare(String(b)));
+
+		// One journal a page: the release moves 400¢ from reserved back to available, in two rows.
+		const release = await api.account.ledger({ limit: 1 });
+		expect(rowsOf(release)).toEqual([
+			['RELEASE', 'TRADER_CASH', 400],
+			['RELEASE', 'TRADER_RESERVED', -400]
+		]);
+		const reserve = await api.account.ledger({ cursor: release.nextCursor!, limit: 1 });
+		expect(rowsOf(reserve)).toEqual([
+			['RESERVE', 'TRADER_CASH', -400],
+			['RESERVE', 'TRADER_RESERVED', 400]
+		]);
+		const rest = await api.account.ledger({ cursor: reserve.nextCursor!, limit: 10 });
+		expect(rowsOf(rest)).toEqual([['DEPOSIT', 'TRADER_CASH', 5_000]]);
 		expect(rest.nextCursor).toBeNull();
-		expect(rest.items.at(-1)?.amountCents).toBe(5_000);
+	});
+
+	it('never splits a journal between pages, whatever the page size', async () => {
+		const market = await aMarket(bed.db);
+		const seller = await aTraderCaller(bed);
+		const { api } = await aTraderCaller(bed, 5_000n);
+		await seller.api.orders.place(limit(market, 'SELL', 5, 45));
+		// Each fill posts a journal of two rows: the hold released and the cost paid.
+		await api.orders.place(limit(market, 'BUY', 2, 50));
+		await api.orders.place(limit(market, 'BUY', 3, 46));
+		const { order } = await api.orders.place(limit(market, 'BUY', 4, 30));
+		await api.orders.cancel({ orderId: order.id });
+		const everything = (await api.account.ledger({ limit: 100 })).items;
+		expect(everything.map((row) => BigInt(row.id))).toEqual(
+			everything.map((row) => BigInt(row.id)).sort((a, b) => (a > b ? -1 : 1))
+		);
+
+		for (const pageSize of [1, 2, 3]) {
+			const pages = await allLedgerPages(api, pageSize);
+			expect(pages.flat()).toEqual(everything);
+			const journalsOf = (page: LedgerRow[]) => new Set(page.map((row) => row.journalId));
+			for (const [index, page] of pages.entries()) {
+				expect(journalsOf(page).size).toBeLessThanOrEqual(pageSize);
+				for (const later of pages.slice(index + 1)) {
+					expect([...journalsOf(later)].filter((id) => journalsOf(page).has(id))).toEqual([]);
+				}
+			}
+		}
+	});
+
+	it("places a journal where its newest row is, when two journals' rows interleave", async () => {
+		// Two transactions posting for one trader at once can interleave their rows' ids.
+		const { user, api } = await aTraderCaller(bed, 5_000n);
+		const [first, second] = await interleavedDeposits(user.id, [100, 200]);
+
+		const newest = await api.account.ledger({ limit: 1 });
+		expect(newest.items.map((row) => [row.journalId, row.amountCents])).toEqual([
+			[second, 200],
+			[second, 200]
+		]);
+		const next = await api.account.ledger({ cursor: newest.nextCursor!, limit: 1 });
+		expect(next.items.map((row) => [row.journalId, row.amountCents])).toEqual([
+			[first, 100],
+			[first, 100]
+		]);
+		const last = await api.account.ledger({ cursor: next.nextCursor!, limit: 1 });
+		expect(last.items.map((row) => row.kind)).toEqual(['DEPOSIT']);
+		expect(last.nextCursor).toBeNull();
+	});
+
+	it('refuses a cursor that is not one it gave', async () => {
+		const { api } = await aTraderCaller(bed);
+		expect(await failureOf(api.account.ledger({ cursor: 'newest' }))).toMatchObject({
+			code: 'BAD_REQUEST',
+			fields: ['cursor']
+		});
 	});
 });
+
+/** Every page of the caller's ledger, `limit` journals at a time. */
+async function allLedgerPages(api: Caller, limit: number): Promise<LedgerRow[][]> {
+	const pages: LedgerRow[][] = [];
+	let cursor: string | undefined;
+	do {
+		const page = await api.account.ledger({ limit, cursor });
+		pages.push(page.items);
+		cursor = page.nextCursor ?? undefined;
+	} while (cursor);
+	return pages;
+}
+
+/**
+ * Deposits of two rows each into the trader's available cash, posted with their rows taking
+ * turns (first, second, first, second), as two transactions at once can; returns the journal ids.
+ */
+async function interleavedDeposits(userId: string, halvesCents: number[]): Promise<string[]> {
+	const client = await bed.db.pool.connect();
+	try {
+		await client.query('BEGIN');
+		const { rows: journals } = await client.query<{ id: string }>(
+			`SELECT nextval('ledger_journal_seq')::text AS id FROM generate_series(1, $1)`,
+			[halvesCents.length]
+		);
+		const post = (journalId: string, accountSql: string, cents: number) =>
+			client.query(
+				`INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, memo)
+				 SELECT $1, a.id, 'DEPOSIT', $2, 'interleaved' FROM accounts a WHERE ${accountSql}`,
+				[journalId, cents]
+			);
+		const cash = `a.user_id = '${userId}' AND a.kind = 'TRADER_CASH'`;
+		for (let round = 0; round < 2; round++) {
+			for (const [index, journal] of journals.entries()) {
+				await post(journal.id, cash, halvesCents[index]!);
+			}
+		}
+		for (const [index, journal] of journals.entries()) {
+			await post(journal.id, `a.kind = 'EXTERNAL' AND a.user_id IS NULL`, -2 * halvesCents[index]!);
+		}
+		const total = 2 * halvesCents.reduce((sum, cents) => sum + cents, 0);
+		await client.query(
+			`UPDATE accounts SET balance_cents = balance_cents + CASE kind WHEN 'EXTERNAL' THEN -$2::bigint ELSE $2::bigint END
+			  WHERE (user_id = $1 AND kind = 'TRADER_CASH') OR (kind = 'EXTERNAL' AND user_id IS NULL)`,
+			[userId, total]
+		);
+		await client.query('COMMIT');
+		return journals.map((journal) => journal.id);
+	} catch (error) {
+		await client.query('ROLLBACK');
+		throw error;
+	} finally {
+		client.release();
+	}
+}
 
 describe('the order-entry rate limit', () => {
 	it('answers TOO_MANY_REQUESTS with how long to wait, and still lets me cancel', async () => {

@@ -1,11 +1,16 @@
+// account.ledger: the trader's cash history, newest first, a page of whole journals at a time.
 import { z } from 'zod';
 
 const id = z.string().regex(/^\d{1,18}$/, { error: 'expected a ledger entry id' });
 
 export const ledgerInput = z
 	.strictObject({
-		/** The last id of the previous page: the next page has older entries. */
-		cursor: id.optional(),
+		/** `nextCursor` of the previous page: the next page has the journals older than it. */
+		cursor: z
+			.string()
+			.regex(/^\d{1,18}$/, { error: 'expected a nextCursor of account.ledger' })
+			.optional(),
+		/** Journals per page, each with every one of its rows (usually one or two). */
 		limit: z.number().int().min(1).max(100).default(50)
 	})
 	.default({ limit: 50 });
@@ -34,7 +39,9 @@ export const LedgerRow = z.strictObject({
 });
 
 export const ledgerOutput = z.strictObject({
+	/** Newest first by id; the rows of one journal are all on the same page. */
 	items: z.array(LedgerRow),
+	/** Where the page's oldest journal stands (its newest row's id); null on the last page. */
 	nextCursor: id.nullable()
 });
 
