@@ -64,7 +64,7 @@ async function allOrderIds(api: Api): Promise<string[]> {
 	return ids;
 }
 
-/** The trader's journals, in the order of each one's newest row. */
+/** The trader's journals, newest first, as account.ledger pages them. */
 async function allJournalIds(api: Api): Promise<string[]> {
 	const ids = new Set<string>();
 	let cursor: string | undefined;
@@ -123,6 +123,12 @@ describe('order history', () => {
 });
 
 describe('cash history', () => {
+	it('shows a page of whole journals on load, each as one line', async () => {
+		const journals = await allJournalIds(makerApi);
+		expect(journals.length).toBeGreaterThan(PAGE);
+		expect(await journalsShown()).toEqual(journals.slice(0, PAGE));
+	});
+
 	it('says so when an older page cannot be read, and reads it on the next try', async () => {
 		const ledgerCalls = (url: URL) => url.pathname.includes('account.ledger');
 		await page.route(ledgerCalls, (route) => route.abort('failed'));

@@ -29,7 +29,7 @@ const fill = [
 
 describe('cash history lines', () => {
 	it('reads a fill as what it cost: available and reserved changes, and their sum', () => {
-		const [line] = cashLines(fill, { moreToRead: false });
+		const [line] = cashLines(fill);
 		expect(line).toMatchObject({
 			journalId: '8',
 			kind: 'TRADE',
@@ -41,44 +41,45 @@ describe('cash history lines', () => {
 	});
 
 	it('reads a hold as moving cash between accounts, changing the total by nothing', () => {
-		const [line] = cashLines(hold, { moreToRead: false });
+		const [line] = cashLines(hold);
 		expect(line).toMatchObject({ kind: 'RESERVE', availableCents: -990, reservedCents: 990 });
 		expect(line!.totalCents).toBe(0);
 	});
 
 	it('gives one line per journal, newest first', () => {
-		const lines = cashLines([...fill, ...hold], { moreToRead: false });
+		const lines = cashLines([...fill, ...hold]);
 		expect(lines.map((line) => line.journalId)).toEqual(['8', '7']);
 	});
 
 	it('keeps a deposit, which only has an available posting, as it is', () => {
 		const deposit = aRow({ journalId: '1', kind: 'DEPOSIT', amountCents: 100_000, orderId: null });
-		const [line] = cashLines([deposit], { moreToRead: false });
+		const [line] = cashLines([deposit]);
 		expect(line).toMatchObject({ kind: 'DEPOSIT', availableCents: 100_000, totalCents: 100_000 });
 	});
 
-	it('holds back the oldest journal while the next page may hold the rest of it', () => {
-		const firstPage = [fill[0]!, fill[1]!, hold[0]!];
-		const lines = cashLines(firstPage, { moreToRead: true });
-		expect(lines.map((line) => line.journalId)).toEqual(['8']);
-	});
-
-	it('merges a journal that a page boundary split, once the older page is appended', () => {
+	it('keeps every journal of the rows read, the oldest too: pages hold whole journals', () => {
 		const deposit = aRow({ journalId: '1', kind: 'DEPOSIT', amountCents: 100_000, orderId: null });
-		const firstPage = [fill[0]!, fill[1]!, hold[0]!];
-		const olderPage = [hold[1]!, deposit];
-		const lines = cashLines([...firstPage, ...olderPage], { moreToRead: false });
+		const lines = cashLines([...fill, ...hold, deposit]);
 		expect(lines.map((line) => line.journalId)).toEqual(['8', '7', '1']);
 		expect(lines[1]).toMatchObject({ availableCents: -990, reservedCents: 990, totalCents: 0 });
 	});
 
-	it('counts a row read twice once', () => {
-		const [line] = cashLines([...fill, fill[1]!], { moreToRead: false });
-		expect(line!.availableCents).toBe(500);
-		expect(line!.totalCents).toBe(-490);
+	it("places a journal by its newest row when its rows and another journal's interleave", () => {
+		const rows = [
+			aRow({ id: '14', journalId: '21', amountCents: 200 }),
+			aRow({ id: '13', journalId: '20', amountCents: 100 }),
+			aRow({ id: '12', journalId: '21', amountCents: 200 }),
+			aRow({ id: '11', journalId: '20', amountCents: 300 })
+		];
+		expect(cashLines(rows).map((line) => [line.journalId, line.totalCents])).toEqual([
+			['21', 400],
+			['20', 400]
+		]);
 	});
 
-	it('shows a journal longer than the rows read rather than nothing', () => {
-		expect(cashLines(fill, { moreToRead: true })).toHaveLength(1);
+	it('counts a row read twice once', () => {
+		const [line] = cashLines([...fill, fill[1]!]);
+		expect(line!.availableCents).toBe(500);
+		expect(line!.totalCents).toBe(-490);
 	});
 });

@@ -18,10 +18,10 @@ export interface CashLine {
 
 /**
  * The rows (newest first, as the ledger pages them) grouped by journal, in the order of each
- * journal's newest row. While older rows remain unread (`moreToRead`), the oldest journal may
- * continue on the next page, so it is held back until that page is read.
+ * journal's newest row. The ledger pages by journal, so every journal read is read whole; a row
+ * read twice (a page merged into what was shown) is counted once.
  */
-export function cashLines(rows: LedgerRow[], { moreToRead }: { moreToRead: boolean }): CashLine[] {
+export function cashLines(rows: LedgerRow[]): CashLine[] {
 	const byJournal = new Map<string, CashLine>();
 	const counted = new Set<string>();
 	for (const row of rows) {
@@ -47,7 +47,5 @@ export function cashLines(rows: LedgerRow[], { moreToRead }: { moreToRead: boole
 		line.orderId ??= row.orderId;
 		line.marketId ??= row.marketId;
 	}
-	const lines = [...byJournal.values()];
-	// A single journal longer than a page is shown as far as it is read rather than not at all.
-	return moreToRead && lines.length > 1 ? lines.slice(0, -1) : lines;
+	return [...byJournal.values()];
 }
