@@ -15,7 +15,9 @@ const domainText: Record<string, string> = {
 	NOTHING_TO_AMEND: 'The new price and quantity are the same as before.',
 	POST_ONLY_WOULD_CROSS: 'At that price the post-only order would trade at once.',
 	CLIENT_ORDER_ID_IN_USE: 'That order reference is already used by another of your orders.',
-	INVALID_TRANSITION: 'The market cannot move to that status from where it is now.'
+	INVALID_TRANSITION: 'The market cannot move to that status from where it is now.',
+	API_KEY_LIMIT: 'You already hold the most API keys there may be. Revoke one first.',
+	UNKNOWN_API_KEY: 'That API key is already revoked or expired.'
 };
 
 interface ErrorData {

@@ -1,0 +1,9 @@
+import { redirect } from '@sveltejs/kit';
+import { serverCaller } from '$lib/server/trpc/event-context';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	if (!event.locals.user) redirect(303, '/login?redirectTo=/api-keys');
+	const caller = await serverCaller(event);
+	return { keys: await caller.apiKeys.list(), origin: event.url.origin };
+};

@@ -1,0 +1,147 @@
+// API keys in the built app: a person makes one on the API keys page and copies it once; a
+// program then uses it as `Authorization: Bearer` over HTTP and on the WebSocket (production's
+// server.js); a read key cannot trade; revoking the key on the page refuses its calls and closes
+// its socket. The keys are Sam Support's,
+// and they change no order or cash that other specs read.
+import {
+	createTRPCClient,
+	createWSClient,
+	httpBatchLink,
+	TRPCClientError,
+	wsLink
+} from '@trpc/client';
+import type { Browser } from 'playwright-core';
+import superjson from 'superjson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { AppRouter } from '../../src/lib/server/trpc/root';
+import {
+	baseURL,
+	expectText,
+	launchBrowser,
+	screenshot,
+	signIn,
+	type SignedIn
+} from './fixtures/browser';
+
+const EMAIL = 'support@betwise.dev';
+
+let browser: Browser;
+let sam: SignedIn;
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	sam = await signIn(browser, EMAIL);
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+/** A program's HTTP client: the key in Authorization, no cookie, no Origin. */
+const program = (key: string) =>
+	createTRPCClient<AppRouter>({
+		links: [
+			httpBatchLink({
+				url: `${baseURL}/trpc`,
+				transformer: superjson,
+				headers: { authorization: `Bearer ${key}` }
+			})
+		]
+	});
+
+/** A program's WebSocket client with the key on the upgrade; `closed` gives the close code. */
+function programSocket(key: string) {
+	const sockets: WebSocket[] = [];
+	class KeyWebSocket extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols, { headers: { authorization: `Bearer ${key}` } });
+			sockets.push(this);
+		}
+	}
+	const client = createWSClient({
+		url: `${baseURL.replace(/^http/, 'ws')}/trpc`,
+		WebSocket: KeyWebSocket as unknown as typeof globalThis.WebSocket,
+		retryDelayMs: () => 60_000
+	});
+	return {
+		trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client, transformer: superjson })] }),
+		closed: () =>
+			new Promise<number>((resolve) => {
+				const socket = sockets.at(-1)!;
+				if (socket.readyState === WebSocket.CLOSED) resolve(1006);
+				socket.once('close', (code) => resolve(code));
+			}),
+		close: () => client.close()
+	};
+}
+
+async function domainCodeOf(call: Promise<unknown>): Promise<string | null> {
+	try {
+		await call;
+	} catch (error) {
+		if (error instanceof TRPCClientError) {
+			return (error.data as { domainCode?: string | null } | undefined)?.domainCode ?? null;
+		}
+		throw error;
+	}
+	throw new Error('Expected the call to fail, and it succeeded');
+}
+
+/** Makes a key on the page and returns the secret it shows once. */
+async function makeKey(name: string, access: 'Read only' | 'Trade') {
+	const { page } = sam;
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel(access, { exact: false }).check();
+	await page.getByRole('button', { name: 'Create key' }).click();
+	const secret = (await page.getByTestId('new-api-key-secret').innerText()).trim();
+	await expectText(page.getByTestId('api-keys'), name);
+	await page.getByRole('button', { name: 'Done' }).click();
+	return secret;
+}
+
+describe('API keys', () => {
+	it('are made on their page, shown once, and sign a program in as their maker', async () => {
+		const { page } = sam;
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'API keys' })
+			.click();
+		await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+		const reader = await makeKey('e2e reader', 'Read only');
+		expect(reader).toMatch(/^bwk_[A-Za-z0-9_-]{43}$/);
+
+		const http = program(reader);
+		expect((await http.auth.me.query())?.email).toBe(EMAIL);
+		// An order that does not exist: a read key is stopped before the engine, a trade key is not.
+		const cancel = { orderId: '999999999' };
+		expect(await domainCodeOf(http.orders.cancel.mutate(cancel))).toBe('API_KEY_READ_ONLY');
+		const trader = await makeKey('e2e trader', 'Trade');
+		expect(await domainCodeOf(program(trader).orders.cancel.mutate(cancel))).toBe('UNKNOWN_ORDER');
+
+		// Reloaded, the page shows each key by its hint only.
+		await page.reload();
+		const table = page.getByTestId('api-keys');
+		await expectText(table, 'e2e reader');
+		expect(await page.getByTestId('new-api-key-secret').count()).toBe(0);
+		expect(await table.innerText()).not.toContain(reader.slice(8, -4));
+		await screenshot(page, 'api-keys');
+
+		// Revoked on the page: its socket closes and its calls are refused.
+		const socket = programSocket(reader);
+		expect((await socket.trpc.auth.me.query())?.email).toBe(EMAIL);
+		const closed = socket.closed();
+		const row = table.getByRole('row').filter({ hasText: 'e2e reader' });
+		await row.getByRole('button', { name: 'Revoke e2e reader' }).click();
+		await row.getByRole('button', { name: 'Confirm revoke' }).click();
+		await expectText(page.locator('main'), 'Revoked “e2e reader”');
+		expect(await closed).toBe(4001);
+		expect(await domainCodeOf(http.auth.me.query())).toBe('INVALID_API_KEY');
+		await socket.close();
+		expect(await table.innerText()).not.toContain('e2e reader');
+
+		const traderRow = table.getByRole('row').filter({ hasText: 'e2e trader' });
+		await traderRow.getByRole('button', { name: 'Revoke e2e trader' }).click();
+		await traderRow.getByRole('button', { name: 'Confirm revoke' }).click();
+		await expectText(page.locator('main'), 'You have no API keys.');
+	});
+});
