@@ -61,6 +61,28 @@ describe('serialising a shared event payload', () => {
 		});
 	});
 
+	it('serialises a tracked item with a Date once, meta and all, however many subscribers send it', () => {
+		const payload = Object.freeze({ ...trade(), createdAt: new Date('2026-11-29T10:00:00.250Z') });
+		const envelope = (subscriptionId: number) => ({
+			id: subscriptionId,
+			jsonrpc: '2.0',
+			result: { type: 'data', data: sharingTransformer.serialize({ id: '7', data: payload }) }
+		});
+		const toText = vi.spyOn(Date.prototype, 'toISOString');
+		const encoded = [1, 2, 3].map((id) => sharingEncoder.encode(envelope(id)));
+		expect(toText).toHaveBeenCalledTimes(1);
+		toText.mockRestore();
+		expect(JSON.parse(encoded[2] as string)).toEqual({
+			id: 3,
+			jsonrpc: '2.0',
+			result: { type: 'data', data: superjson.serialize({ id: '7', data: payload }) }
+		});
+		expect(superjson.deserialize(JSON.parse(encoded[0] as string).result.data)).toEqual({
+			id: '7',
+			data: payload
+		});
+	});
+
 	it('passes other messages through as JSON', () => {
 		const reply = { id: 1, result: { type: 'started' } };
 		expect(sharingEncoder.encode(reply)).toBe(JSON.stringify(reply));

@@ -9,6 +9,8 @@ type Serialized = ReturnType<typeof superjson.serialize>;
 
 /** Frozen value → its superjson form. Only frozen values: they cannot change after the first. */
 const serializedByValue = new WeakMap<object, Serialized>();
+/** Frozen payload → the superjson form of the tracked item it was last sent in, with its id. */
+const envelopeByData = new WeakMap<object, { id: string; serialized: Serialized }>();
 /** Parts of serialised output that many messages share → their JSON text, made once. */
 const jsonByShared = new WeakMap<object, string>();
 /** Serialised outputs that contain a shared part: only these take the encoder's slower path. */
@@ -24,6 +26,19 @@ function serializeShared(value: object): Serialized {
 		serialized = deepFreeze(superjson.serialize(value));
 		serializedByValue.set(value, serialized);
 	}
+	return serialized;
+}
+
+/**
+ * The superjson form of a tracked item `{ id, data }` around a frozen payload, made once per event
+ * id: every subscriber's envelope of the same event serialises to the same thing, Dates (the
+ * meta superjson adds for them, under `data.`) and all.
+ */
+function serializeEnvelope(id: string, data: object): Serialized {
+	const cached = envelopeByData.get(data);
+	if (cached?.id === id) return cached.serialized;
+	const serialized = deepFreeze(superjson.serialize({ id, data }));
+	envelopeByData.set(data, { id, serialized });
 	return serialized;
 }
 
@@ -131,15 +146,10 @@ export const sharingTransformer = {
 			return serialized;
 		}
 		if (isTrackedEnvelope(value)) {
-			const inner = serializeShared(value.data);
-			// Without meta (no Dates, bigints…) the envelope's superjson form is plain JSON around
-			// the payload's, so the payload's JSON text can be reused inside it.
-			if (inner.meta === undefined && isFrozenObject(inner.json)) {
-				share(inner.json);
-				const serialized = { json: { id: value.id, data: inner.json } };
-				holdsShared.add(serialized);
-				return serialized;
-			}
+			const serialized = serializeEnvelope(value.id, value.data);
+			share(serialized);
+			holdsShared.add(serialized);
+			return serialized;
 		}
 		return plainSerialize(value) ?? superjson.serialize(value);
 	},
