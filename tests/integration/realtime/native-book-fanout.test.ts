@@ -456,7 +456,8 @@ describe('books.onUpdate channel, driven by hand', () => {
 			marketId: null,
 			userId: null,
 			bookSeq: String(seq),
-			payload: Object.freeze({ levels: levels.map((level) => ({ ...level, orders: 1 })) })
+			payload: Object.freeze({ levels: levels.map((level) => ({ ...level, orders: 1 })) }),
+			createdAt: new Date()
 		};
 		for (const listener of [...listeners]) listener(event);
 	};

@@ -190,6 +190,13 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 				id: data.result.id,
 				data: { optionId, priceCents: 57, quantity: 1 }
 			});
+			// The trade as books.trades lists it, its time included.
+			const [, tradeData] = native.of(1).map((text) => JSON.parse(text));
+			const rows = await (await callerFor(services, null)).books.trades({ optionId });
+			expect(superjson.deserialize(tradeData.result.data)).toEqual({
+				id: tradeData.result.id,
+				data: rows[0]
+			});
 			expect(nativeStats()).toEqual({ channels: 0, subscribers: 0 });
 		} finally {
 			await native.close();

@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { ClientBook, committedBook, placeRandomOrders } from '../../fixtures/book-flow';
 import { aMarket } from '../../fixtures/markets';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
-import { aTrader, type TestServices } from '../../fixtures/services';
+import { aTrader, callerFor, type TestServices } from '../../fixtures/services';
 
 let db: TestDatabase;
 let app: AppSocketServer;
@@ -292,6 +292,53 @@ describe('trades.onTrade', () => {
 				);
 			});
 			expect(prices).toEqual([31, 32, 33, 34]);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it('carries the trade as books.trades lists it, its time included, live and replayed alike', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const [buyer, seller] = [
+			await aTrader(db, { cashCents: 1_000_000n }),
+			await aTrader(db, { cashCents: 1_000_000n })
+		];
+		const trade = async (priceCents: number) => {
+			const order = (side: 'BUY' | 'SELL') =>
+				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 2 });
+			await services.engine.place(seller.id, order('SELL'));
+			await services.engine.place(buyer.id, order('BUY'));
+		};
+		const client = aClient();
+		type Item = { id: string; data: unknown };
+		/** The first `count` items of a subscription resumed after `lastEventId` (none: live). */
+		const itemsOf = (count: number, lastEventId?: string, onStarted?: () => void) =>
+			new Promise<Item[]>((resolve) => {
+				const items: Item[] = [];
+				const subscription = client.trpc.trades.onTrade.subscribe(
+					{ optionId, lastEventId },
+					{
+						onStarted,
+						onData: (item) => {
+							items.push(item);
+							if (items.length < count) return;
+							subscription.unsubscribe();
+							resolve(items);
+						}
+					}
+				);
+			});
+		try {
+			const [live] = await itemsOf(1, undefined, () => void trade(40));
+			for (const price of [41, 42]) await trade(price);
+			// From just before the live one: it and the two missed, from the outbox.
+			const replayed = await itemsOf(3, String(BigInt(live!.id) - 1n));
+			const rows = await (await callerFor(services, null)).books.trades({ optionId });
+			const oldestFirst = rows.toReversed();
+			expect(live!.data).toEqual(oldestFirst[0]);
+			expect(live!.data).toHaveProperty('createdAt', expect.any(Date));
+			expect(replayed.map((item) => item.data)).toEqual(oldestFirst);
 		} finally {
 			await client.close();
 		}

@@ -13,6 +13,8 @@ export interface HubEvent {
 	/** For book topics, the book's seq after this change; null when the event has none. */
 	bookSeq: string | null;
 	payload: unknown;
+	/** The writing transaction's time: for a trade, the trade's own `createdAt`. */
+	createdAt: Date;
 }
 
 interface EventRow {
@@ -24,10 +26,11 @@ interface EventRow {
 	user_id: string | null;
 	book_seq: string | null;
 	payload: unknown;
+	created_at: Date;
 }
 
 const eventColumns = `e.id::text AS id, e.topic, e.kind, e.option_id, e.market_id, e.user_id,
-	e.book_seq::text AS book_seq, e.payload`;
+	e.book_seq::text AS book_seq, e.payload, e.created_at`;
 
 function toEvent(row: EventRow): HubEvent {
 	return {
@@ -40,7 +43,8 @@ function toEvent(row: EventRow): HubEvent {
 		bookSeq: row.book_seq,
 		// Frozen: the hub hands this one object to every subscriber, and the WebSocket encoder
 		// serialises it once for all of them (src/lib/server/ws/encoding.ts).
-		payload: deepFreeze(row.payload)
+		payload: deepFreeze(row.payload),
+		createdAt: row.created_at
 	};
 }
 

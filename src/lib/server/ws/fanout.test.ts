@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTRPC } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import superjson, { type SuperJSONResult } from 'superjson';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { z } from 'zod';
@@ -43,7 +44,8 @@ class ManualHub {
 			marketId: null,
 			userId: null,
 			bookSeq: null,
-			payload: Object.freeze(payload)
+			payload: Object.freeze(payload),
+			createdAt: new Date(Date.UTC(2026, 10, 29))
 		};
 	}
 
@@ -56,6 +58,8 @@ const hub = new ManualHub();
 const asHub = hub as unknown as EventHub;
 /** What a reconnecting subscriber's replay reads; each test sets it. */
 let readMissed: (afterId: string) => Promise<HubEvent[]> = async () => [];
+/** How many payloads the router has made of events. */
+let payloadsMade = 0;
 
 const t = initTRPC.create({ transformer: sharingTransformer });
 const router = t.router({
@@ -67,10 +71,12 @@ const router = t.router({
 				kind: 'test',
 				topics: [input.topic],
 				// A Date makes superjson add meta: the native frames must carry it just the same.
-				payloadOf: (event) =>
-					event.kind === 'dated'
-						? { ...(event.payload as object), at: new Date(Date.UTC(2026, 10, 29)) }
-						: (event.payload as object),
+				payloadOf: (event) => {
+					payloadsMade++;
+					return event.kind === 'dated'
+						? { ...(event.payload as object), at: event.createdAt }
+						: (event.payload as object);
+				},
 				replay: input.lastEventId
 					? { afterId: input.lastEventId, read: (afterId) => readMissed(afterId) }
 					: undefined
@@ -251,6 +257,36 @@ describe('the native fan-out path', () => {
 			const texts = clients.map((client) => client.frames.at(-1));
 			expect(new Set(texts.slice(0, 3)).size).toBe(1);
 			expect(JSON.parse(texts[3]!)).toMatchObject({ id: 2, result: { type: 'data' } });
+		} finally {
+			await Promise.all(clients.map((client) => client.close()));
+		}
+	});
+
+	it("makes and serialises an event's payload once, Date and all, for native and ordinary subscribers", async () => {
+		const topic = 'trades:one-payload';
+		const native = await Promise.all([1, 2, 3].map(() => RawClient.open(nativeUrl)));
+		const ordinary = await Promise.all([1, 2].map(() => RawClient.open(plainUrl)));
+		const clients = [...native, ...ordinary];
+		// Two native groups (subscription ids 1 and 2) and two sockets of tRPC's own adapter.
+		const idOf = (i: number) => (i === 2 ? 2 : 1);
+		try {
+			clients.forEach((client, i) => client.subscribe(idOf(i), { topic }));
+			await Promise.all(clients.map((client, i) => client.untilFrames(idOf(i), 'started')));
+			await vi.waitFor(() => expect(hub.listenerCount(topic)).toBe(3));
+			payloadsMade = 0;
+			const dated = hub.event(topic, { priceCents: 44 }, 'dated');
+			const toText = vi.spyOn(Date.prototype, 'toISOString');
+			hub.deliver(dated);
+			await Promise.all(clients.map((client, i) => client.untilFrames(idOf(i), 'data')));
+			expect(payloadsMade).toBe(1);
+			expect(toText).toHaveBeenCalledTimes(1);
+			for (const [i, client] of clients.entries()) {
+				const [message] = client.about(idOf(i)).filter((m) => m.result?.type === 'data');
+				expect(superjson.deserialize(message!.result!.data as SuperJSONResult)).toEqual({
+					id: dated.id,
+					data: { priceCents: 44, at: dated.createdAt }
+				});
+			}
 		} finally {
 			await Promise.all(clients.map((client) => client.close()));
 		}

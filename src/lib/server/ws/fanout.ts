@@ -22,7 +22,8 @@
 // event-loop turn and its send-buffer bound (a slow consumer is dropped) apply as before.
 //
 // Anywhere else (HTTP, a server-side caller, a socket the endpoint did not wire) the same call
-// is the ordinary async generator over streamTopic.
+// is the ordinary async generator over streamTopic. On both paths an event's payload is made once
+// for every subscriber of its kind, and frozen, so the transformer serialises it once.
 import { tracked, type TrackedEnvelope } from '@trpc/server';
 import type { TRPCResponseMessage } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
@@ -38,7 +39,10 @@ export interface FanoutSpec<T> {
 	 */
 	kind: string;
 	topics: readonly string[];
-	/** What subscribers are sent for an event (tracked by its id), or undefined to skip it. */
+	/**
+	 * What subscribers are sent for an event (tracked by its id), or undefined to skip it. Called
+	 * once per event and kind, however many subscribers there are (see sharedPayloadOf).
+	 */
 	payloadOf: (event: HubEvent) => T | undefined;
 	/** A reconnecting client's missed events (see replayAfter). */
 	replay?: TopicStreamOptions['replay'];
@@ -83,9 +87,31 @@ async function* streamTracked<T>(
 	const { hub, topics, replay } = spec;
 	for await (const item of streamTopic(hub, topics, { signal, replay })) {
 		if (item.type !== 'event') continue;
-		const payload = spec.payloadOf(item.event);
+		const payload = sharedPayloadOf(spec, item.event);
 		if (payload !== undefined) yield tracked(item.event.id, payload);
 	}
+}
+
+/** Each event's payload per kind, so that every subscriber of that kind sends the same object. */
+const payloadsByEvent = new WeakMap<HubEvent, Map<string, unknown>>();
+
+/**
+ * `spec.payloadOf(event)`, made once per event and kind and frozen: the hub hands every
+ * subscriber the same event, and the transformer serialises a frozen payload once for all
+ * (encoding.ts), where a payload made per subscriber would be serialised per subscriber.
+ */
+function sharedPayloadOf<T>(spec: FanoutSpec<T>, event: HubEvent): T | undefined {
+	let byKind = payloadsByEvent.get(event);
+	if (byKind === undefined) {
+		byKind = new Map();
+		payloadsByEvent.set(event, byKind);
+	} else if (byKind.has(spec.kind)) {
+		return byKind.get(spec.kind) as T | undefined;
+	}
+	const payload = spec.payloadOf(event);
+	const shared = payload === undefined ? undefined : deepFreeze(payload);
+	byKind.set(spec.kind, shared);
+	return shared;
 }
 
 const DEFAULT_MAX_HELD = 1_000;
@@ -255,10 +281,8 @@ class Channel<T> {
 	}
 
 	#publish(event: HubEvent): void {
-		const payload = this.spec.payloadOf(event);
-		if (payload === undefined) return;
-		// Frozen: the transformer serialises a frozen payload once for every group.
-		const data = deepFreeze(payload);
+		const data = sharedPayloadOf(this.spec, event);
+		if (data === undefined) return;
 		for (const group of this.#groups.values()) group.publish(event.id, data);
 	}
 }
@@ -430,7 +454,7 @@ class NativeSubscription<T> extends NativeIterator<T> {
 		const skip = new Set<string>();
 		for (const event of missed) {
 			skip.add(event.id);
-			const payload = spec.payloadOf(event);
+			const payload = sharedPayloadOf(spec, event);
 			if (payload !== undefined) sendFrame(member.socket, frameOf(this.target, event.id, payload));
 		}
 		const held = member.held ?? [];

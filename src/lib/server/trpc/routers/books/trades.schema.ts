@@ -7,15 +7,16 @@ export const tradesInput = z.strictObject({
 	limit: z.number().int().min(1).max(200).default(50)
 });
 
-/** A trade as anyone may see it: no order or user ids. */
-export const tradesOutput = z.array(
-	z.strictObject({
-		id: z.string(),
-		priceCents,
-		quantity: z.number().int().positive(),
-		takerSide: Side,
-		createdAt: z.date()
-	})
-);
+/** A trade as anyone may see it: no order or user ids. trades.onTrade sends the same. */
+export const tradeRow = z.strictObject({
+	id: z.string(),
+	priceCents,
+	quantity: z.number().int().positive(),
+	takerSide: Side,
+	createdAt: z.date()
+});
+
+export const tradesOutput = z.array(tradeRow);
 
 export type TradesInput = z.infer<typeof tradesInput>;
+export type TradeRow = z.infer<typeof tradeRow>;

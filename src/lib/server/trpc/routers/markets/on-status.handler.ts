@@ -48,7 +48,8 @@ export function onStatus({
 				marketId: input.marketId,
 				userId: null,
 				bookSeq: null,
-				payload: row.state
+				payload: row.state,
+				createdAt: new Date()
 			}
 		];
 	};

@@ -40,7 +40,8 @@ export async function* onMyOrderUpdates({
 			marketId: null,
 			userId: ctx.user.id,
 			bookSeq: null,
-			payload: null
+			payload: null,
+			createdAt: new Date()
 		}
 	];
 	const replay = after
