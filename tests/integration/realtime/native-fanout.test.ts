@@ -1,8 +1,8 @@
 // trades.onTrade and markets.onPrice on the native fan-out path (src/lib/server/ws/fanout.ts), over
 // the app's endpoint and real trades: the frames are those tRPC's own adapter sends, tRPC's client
 // decodes them, each subscription of a socket gets its own, a reconnecting client gets exactly
-// the trades it missed, bad input and a lastEventId past the newest event are a BAD_REQUEST, and
-// logout frees the subscriptions.
+// the trades it missed (however many), bad input and a lastEventId past the newest event or
+// older than the outbox holds are a BAD_REQUEST, and logout frees the subscriptions.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -12,11 +12,13 @@ import {
 	wsLink,
 	type TRPCClientErrorLike
 } from '@trpc/client';
+import type { TrackedEnvelope } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createSession, findActiveSession } from '../../../src/lib/server/auth/sessions';
+import { pruneEvents } from '../../../src/lib/server/events/prune';
 import { createContext } from '../../../src/lib/server/trpc/context';
 import { appRouter, createCaller, type AppRouter } from '../../../src/lib/server/trpc/root';
 import { sharingEncoder } from '../../../src/lib/server/ws/encoding';
@@ -126,9 +128,86 @@ class RawClient {
 async function newestEventId(): Promise<bigint> {
 	const { rows } = await db.pool.query<{ newest: string }>(
 		`SELECT greatest((SELECT max(id) FROM events),
-		        pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass))::text AS newest`
+		        pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass), 0)::text AS newest`
 	);
 	return BigInt(rows[0]!.newest);
+}
+
+/** The id of the newest trade event of `optionId`. */
+async function lastTradeEventId(optionId: string): Promise<string> {
+	const { rows } = await db.pool.query<{ id: string }>(
+		`SELECT max(id)::text AS id FROM events WHERE topic = $1`,
+		[`trades:${optionId}`]
+	);
+	return rows[0]!.id;
+}
+
+/** Prunes every event up to `throughId`, as the pruner does once they pass the retention. */
+async function pruneThrough(throughId: string): Promise<void> {
+	await db.pool.query(
+		`UPDATE events SET created_at = now() - interval '1000 hours' WHERE id <= $1::bigint`,
+		[throughId]
+	);
+	await pruneEvents(db.pool, { olderThan: new Date(Date.now() - 3_600_000) });
+}
+
+/**
+ * `count` trades of `optionId` written straight into the outbox as the engine writes them (far
+ * quicker than placing twice as many orders); their event ids in order.
+ */
+async function outboxTrades(market: { id: string }, optionId: string, count: number) {
+	const { rows } = await db.pool.query<{ id: string }>(
+		`INSERT INTO events (topic, kind, option_id, market_id, payload)
+		 SELECT $1, 'trade', $2, $3,
+		        json_build_object('id', (9000000 + n)::text, 'priceCents', 1 + n % 99,
+		                          'quantity', 1, 'takerSide', 'BUY')
+		   FROM generate_series(1, $4::int) AS n
+		 RETURNING id::text AS id`,
+		[`trades:${optionId}`, optionId, market.id, count]
+	);
+	return rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+type Market = Awaited<ReturnType<typeof aMarket>>;
+
+/**
+ * A trades.onTrade or markets.onPrice subscription of `client` on `market`'s first option,
+ * resumed after `lastEventId`: its first price or its error, with a trade at `price` there once it
+ * started. Each market serves one check, so that no trade of another reaches it late through the
+ * hub.
+ */
+async function firstOf(
+	client: ReturnType<typeof appClient>,
+	stream: 'trades' | 'prices',
+	market: Market,
+	lastEventId: string,
+	price: number
+) {
+	type Handlers = {
+		onStarted: () => void;
+		onData: (item: { data: { priceCents: number } }) => void;
+		onError: (error: TRPCClientErrorLike<AppRouter>) => void;
+	};
+	const optionId = market.optionIds[0]!;
+	const subscribe = (handlers: Handlers) =>
+		stream === 'trades'
+			? client.trpc.trades.onTrade.subscribe({ optionId, lastEventId }, handlers)
+			: client.trpc.markets.onPrice.subscribe({ marketId: market.id, lastEventId }, handlers);
+	let placed = Promise.resolve();
+	const outcome = await new Promise<{ priceCents?: number; code?: string; message?: string }>(
+		(resolve) => {
+			const subscription = subscribe({
+				onStarted: () => void (placed = trade(market, optionId, price)),
+				onData: ({ data }) => {
+					subscription.unsubscribe();
+					resolve({ priceCents: data.priceCents });
+				},
+				onError: (error) => resolve({ code: error.data?.code, message: error.message })
+			});
+		}
+	);
+	await placed;
+	return outcome;
 }
 
 /** Collects a subscription's data and resolves waiters as it grows. */
@@ -362,56 +441,20 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 
 	it('refuses a lastEventId past the newest event with a BAD_REQUEST on both paths, and resumes one at the newest', async () => {
 		const client = appClient(app.origin);
-		type Handlers = {
-			onStarted: () => void;
-			onData: (item: { data: { priceCents: number } }) => void;
-			onError: (error: TRPCClientErrorLike<AppRouter>) => void;
-		};
-		type Market = Awaited<ReturnType<typeof aMarket>>;
-		/**
-		 * A trades.onTrade or markets.onPrice subscription on `market`'s first option: its first
-		 * price or its error, with a trade at `price` there once it started. Each market serves one
-		 * check, so that no trade of another reaches it late through the hub.
-		 */
-		const firstOf = async (
-			stream: 'trades' | 'prices',
-			market: Market,
-			lastEventId: string,
-			price: number
-		) => {
-			const optionId = market.optionIds[0]!;
-			const subscribe = (handlers: Handlers) =>
-				stream === 'trades'
-					? client.trpc.trades.onTrade.subscribe({ optionId, lastEventId }, handlers)
-					: client.trpc.markets.onPrice.subscribe({ marketId: market.id, lastEventId }, handlers);
-			let placed = Promise.resolve();
-			const outcome = await new Promise<{ priceCents?: number; code?: string; message?: string }>(
-				(resolve) => {
-					const subscription = subscribe({
-						onStarted: () => void (placed = trade(market, optionId, price)),
-						onData: ({ data }) => {
-							subscription.unsubscribe();
-							resolve({ priceCents: data.priceCents });
-						},
-						onError: (error) => resolve({ code: error.data?.code, message: error.message })
-					});
-				}
-			);
-			await placed;
-			return outcome;
-		};
 		const refused = { code: 'BAD_REQUEST', message: expect.stringContaining('past the newest') };
 		try {
 			// The trade while it runs would have been sent as if nothing had been missed.
-			expect(await firstOf('trades', await aMarket(db), '99999999', 41)).toEqual(refused);
-			expect(await firstOf('trades', await aMarket(db), String(10n ** 25n), 41)).toEqual(refused);
-			expect(await firstOf('prices', await aMarket(db), '99999999', 41)).toEqual(refused);
+			expect(await firstOf(client, 'trades', await aMarket(db), '99999999', 41)).toEqual(refused);
+			expect(await firstOf(client, 'trades', await aMarket(db), String(10n ** 25n), 41)).toEqual(
+				refused
+			);
+			expect(await firstOf(client, 'prices', await aMarket(db), '99999999', 41)).toEqual(refused);
 			await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
 
 			for (const stream of ['trades', 'prices'] as const) {
 				const market = await aMarket(db);
 				const newest = String(await newestEventId());
-				expect(await firstOf(stream, market, newest, 42)).toEqual({ priceCents: 42 });
+				expect(await firstOf(client, stream, market, newest, 42)).toEqual({ priceCents: 42 });
 			}
 		} finally {
 			await client.close();
@@ -422,6 +465,124 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 		const stream = await caller.trades.onTrade({ optionId, lastEventId: '99999999' });
 		await expect(stream[Symbol.asyncIterator]().next()).rejects.toMatchObject({
 			code: 'BAD_REQUEST'
+		});
+		expect(services.events.listenerCount(`trades:${optionId}`)).toBe(0);
+	});
+
+	it('sends a resuming client every trade it missed, read in pages past 1,000, then live ones, on both paths', async () => {
+		// Two pages and a half.
+		const missedCount = 2_500;
+		/** What a resume after `lastEventId` sent, up to the first trade it did not miss. */
+		const untilLive = async (
+			stream: 'trades' | 'prices' | 'ordinary trades',
+			market: Market,
+			lastEventId: string,
+			missed: Set<string>
+		) => {
+			const optionId = market.optionIds[0]!;
+			const ids: string[] = [];
+			let placed = Promise.resolve();
+			if (stream === 'ordinary trades') {
+				const caller = await callerFor(services, null);
+				const items = (await caller.trades.onTrade({ optionId, lastEventId }))[
+					Symbol.asyncIterator
+				]();
+				for (;;) {
+					const item = await items.next();
+					if (item.done) break;
+					// The caller gets tracked() items as they were made: [id, data, marker].
+					const [id] = item.value as unknown as TrackedEnvelope<unknown>;
+					ids.push(id);
+					// Listening by the first item: a trade now comes live, after the replay.
+					if (ids.length === 1) placed = trade(market, optionId, 77);
+					if (!missed.has(id)) break;
+				}
+				await items.return?.();
+			} else {
+				const client = appClient(app.origin);
+				await new Promise<void>((resolve) => {
+					const handlers = {
+						onStarted: () => void (placed = trade(market, optionId, 77)),
+						onData: ({ id }: { id: string }) => {
+							ids.push(id);
+							if (!missed.has(id)) resolve();
+						}
+					};
+					if (stream === 'trades') {
+						client.trpc.trades.onTrade.subscribe({ optionId, lastEventId }, handlers);
+					} else {
+						client.trpc.markets.onPrice.subscribe({ marketId: market.id, lastEventId }, handlers);
+					}
+				});
+				await client.close();
+			}
+			await placed;
+			return ids;
+		};
+		for (const stream of ['trades', 'prices', 'ordinary trades'] as const) {
+			const market = await aMarket(db);
+			const optionId = market.optionIds[0]!;
+			const lastEventId = String(await newestEventId());
+			const missed = await outboxTrades(market, optionId, missedCount);
+			const ids = await untilLive(stream, market, lastEventId, new Set(missed.map(String)));
+			expect(ids.map(BigInt), stream).toEqual([
+				...missed,
+				BigInt(await lastTradeEventId(optionId))
+			]);
+		}
+		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+	});
+
+	it('refuses a lastEventId older than the outbox holds with a BAD_REQUEST saying what to re-read, on both paths', async () => {
+		/** A market with a trade seen (its event id returned) and one missed after it. */
+		const seenThenMissed = async () => {
+			const market = await aMarket(db);
+			const optionId = market.optionIds[0]!;
+			await trade(market, optionId, 30);
+			const seen = await lastTradeEventId(optionId);
+			await trade(market, optionId, 31);
+			return { market, seen, missed: await lastTradeEventId(optionId) };
+		};
+		const [forTrades, forPrices, forCaller] = [
+			await seenThenMissed(),
+			await seenThenMissed(),
+			await seenThenMissed()
+		];
+		await pruneThrough(forCaller.missed);
+
+		const client = appClient(app.origin);
+		try {
+			// The trade while it runs would have been sent as if only that had been missed.
+			expect(await firstOf(client, 'trades', forTrades.market, forTrades.seen, 41)).toEqual({
+				code: 'BAD_REQUEST',
+				message: expect.stringMatching(
+					/older than.*read the trades again \(books\.trades\) and subscribe without it/
+				)
+			});
+			expect(await firstOf(client, 'prices', forPrices.market, forPrices.seen, 41)).toEqual({
+				code: 'BAD_REQUEST',
+				message: expect.stringMatching(
+					/older than.*read the market again \(markets\.get\) and subscribe without it/
+				)
+			});
+			await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+
+			// Pruned only up to the seen trade: the missed one is still there, and is replayed.
+			const kept = await seenThenMissed();
+			await pruneThrough(kept.seen);
+			expect(await firstOf(client, 'trades', kept.market, kept.seen, 42)).toEqual({
+				priceCents: 31
+			});
+		} finally {
+			await client.close();
+		}
+
+		const caller = await callerFor(services, null);
+		const optionId = forCaller.market.optionIds[0]!;
+		const stream = await caller.trades.onTrade({ optionId, lastEventId: forCaller.seen });
+		await expect(stream[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+			code: 'BAD_REQUEST',
+			message: expect.stringContaining('books.trades')
 		});
 		expect(services.events.listenerCount(`trades:${optionId}`)).toBe(0);
 	});

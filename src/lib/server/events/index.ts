@@ -5,10 +5,11 @@ export {
 	readBookEventsSince,
 	readEventsBetween,
 	readTopicEventsAfter,
+	REPLAY_PAGE_SIZE,
 	replayAfter,
 	resumePointOf
 } from './outbox';
-export type { HubEvent, SnapshotBatch } from './outbox';
+export type { HubEvent, SnapshotBatch, UnreplayablePoint } from './outbox';
 export { pruneEvents, startEventPruner } from './prune';
 export { streamTopic } from './stream';
 export type { TopicStreamItem, TopicStreamOptions } from './stream';

@@ -179,27 +179,35 @@ export async function resumePointOf(
 	return after + 1n < oldest ? 'pruned' : 'held';
 }
 
+/** Events a replay reads per query: a client that missed more gets them in several pages. */
+export const REPLAY_PAGE_SIZE = 1_000;
+
+/** Why a replay cannot tell a client exactly what it missed (see resumePointOf). */
+export type UnreplayablePoint = 'pruned' | 'ahead';
+
 /**
- * streamTopic's replay for a client that reconnects with `lastEventId`; none without one. A
- * `lastEventId` past every id the outbox handed out throws `ahead(lastEventId)`: what such a
- * client missed cannot be told, and replaying nothing would tell it that it missed nothing.
+ * streamTopic's replay for a client that reconnects with `lastEventId`: every event of `topics`
+ * after it, in id order, read in pages of REPLAY_PAGE_SIZE; none without one. When the outbox
+ * may no longer hold some of them (pruned), or never handed out that id (ahead), it throws
+ * `refuse(afterId, point)` instead: replaying what is left would tell the client it missed only
+ * that. Each page is checked after it is read, so pruning meanwhile shows before it is sent.
  */
 export function replayAfter(
 	pool: Queryable,
 	topics: readonly string[],
 	lastEventId: string | null | undefined,
-	limit: number,
-	ahead: (afterId: string) => Error
-) {
+	refuse: (afterId: string, point: UnreplayablePoint) => Error
+): (() => AsyncGenerator<HubEvent[], void, undefined>) | undefined {
 	if (!lastEventId) return undefined;
-	return {
-		afterId: lastEventId,
-		read: async (afterId: string) => {
-			const missed = await readTopicEventsAfter(pool, topics, afterId, limit);
-			if (missed.length === 0 && (await resumePointOf(pool, afterId)) === 'ahead') {
-				throw ahead(afterId);
-			}
-			return missed;
+	return async function* () {
+		let afterId = lastEventId;
+		for (;;) {
+			const page = await readTopicEventsAfter(pool, topics, afterId, REPLAY_PAGE_SIZE);
+			const point = await resumePointOf(pool, afterId);
+			if (point !== 'held') throw refuse(afterId, point);
+			if (page.length > 0) yield page;
+			if (page.length < REPLAY_PAGE_SIZE) return;
+			afterId = page.at(-1)!.id;
 		}
 	};
 }

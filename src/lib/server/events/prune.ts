@@ -1,6 +1,7 @@
 // Keeps the outbox (`events`) from growing for ever: events older than the retention are
 // deleted in batches, oldest first. Nothing reads them once delivered but a reconnecting client
-// replaying its gap, and a gap that old gets a snapshot (books) or a resync anyway.
+// replaying its gap, and a gap that old gets a snapshot (books), a resync (orders) or a refusal
+// (trades, prices) instead.
 import type pg from 'pg';
 
 export interface PruneOptions {

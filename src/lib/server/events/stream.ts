@@ -13,10 +13,10 @@ export interface TopicStreamOptions {
 	maxBuffered?: number;
 	signal?: AbortSignal;
 	/**
-	 * A reconnecting client's last event id: the stream first replays the topic's events after
-	 * it from the outbox (read after subscribing, so nothing falls between), then goes live.
+	 * What a reconnecting client missed, in pages (see replayAfter): the stream first sends them
+	 * from the outbox (read after subscribing, so nothing falls between), then goes live.
 	 */
-	replay?: { afterId: string; read: (afterId: string) => Promise<HubEvent[]> };
+	replay?: () => AsyncIterable<readonly HubEvent[]>;
 }
 
 /**
@@ -33,13 +33,22 @@ export async function* streamTopic(
 	let wake: (() => void) | null = null;
 	/** Ids the replay sent: the hub may still deliver them live, and they must not go twice. */
 	const replayed = new Set<string>();
+	let replaying = replay !== undefined;
+	/**
+	 * Ids of live events that came during the replay while the buffer was full. The hub delivers
+	 * what committed shortly before it was subscribed to as well, which the replay sends anyway;
+	 * only those the replay does not send are lost.
+	 */
+	const unbuffered = new Set<string>();
 	const listener = (event: HubEvent) => {
-		if (replayed.has(event.id)) return;
-		if (buffer.length >= maxBuffered) {
+		if (replayed.delete(event.id)) return;
+		if (buffer.length < maxBuffered) {
+			buffer.push(event);
+		} else if (replaying) {
+			unbuffered.add(event.id);
+		} else {
 			dropped += buffer.length + 1;
 			buffer = [];
-		} else {
-			buffer.push(event);
 		}
 		wake?.();
 	};
@@ -50,10 +59,17 @@ export async function* streamTopic(
 	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
 		if (replay) {
-			const missed = await replay.read(replay.afterId);
-			for (const event of missed) replayed.add(event.id);
-			buffer = buffer.filter((event) => !replayed.has(event.id));
-			for (const event of missed) yield { type: 'event', event };
+			for await (const missed of replay()) {
+				const ids = new Set<string>();
+				// One that came live already, kept or not, will not come again.
+				for (const event of missed) if (!unbuffered.delete(event.id)) ids.add(event.id);
+				buffer = buffer.filter((event) => !ids.delete(event.id));
+				for (const id of ids) replayed.add(id);
+				for (const event of missed) yield { type: 'event', event };
+			}
+			replaying = false;
+			dropped += unbuffered.size;
+			unbuffered.clear();
 		}
 		while (!signal?.aborted) {
 			if (dropped > 0) {

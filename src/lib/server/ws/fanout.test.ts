@@ -58,6 +58,8 @@ const hub = new ManualHub();
 const asHub = hub as unknown as EventHub;
 /** What a reconnecting subscriber's replay reads; each test sets it. */
 let readMissed: (afterId: string) => Promise<HubEvent[]> = async () => [];
+/** Live events a resuming subscriber may be held while its replay is read. */
+const MAX_HELD = 3;
 /** How many payloads the router has made of events. */
 let payloadsMade = 0;
 
@@ -78,8 +80,11 @@ const router = t.router({
 						: (event.payload as object);
 				},
 				replay: input.lastEventId
-					? { afterId: input.lastEventId, read: (afterId) => readMissed(afterId) }
-					: undefined
+					? async function* () {
+							yield await readMissed(input.lastEventId!);
+						}
+					: undefined,
+				maxHeld: MAX_HELD
 			})
 		)
 });
@@ -371,6 +376,80 @@ describe('the native fan-out path', () => {
 		}
 	});
 
+	it('keeps only the ids of live events past what it may hold, and sends each once when the replay has them', async () => {
+		const topic = 'trades:held-beyond';
+		const event = (n: number) => hub.event(topic, { n });
+		const seen = event(1);
+		// Committed before the subscriber joined but delivered by the hub while its replay is read:
+		// more than it may hold, and all of them in the replay.
+		const burst = Array.from({ length: MAX_HELD + 2 }, (_, i) => event(2 + i));
+		let releaseRead!: () => void;
+		const readStarted = new Promise<void>((started) => {
+			readMissed = async () => {
+				started();
+				await new Promise<void>((resolve) => (releaseRead = resolve));
+				return burst;
+			};
+		});
+		const client = await RawClient.open(nativeUrl);
+		const dataIds = () =>
+			client
+				.about(1)
+				.filter((message) => message.result?.type === 'data')
+				.map((message) => message.result!.id);
+		try {
+			client.subscribe(1, { topic, lastEventId: seen.id });
+			await readStarted;
+			for (const missed of burst) hub.deliver(missed);
+			releaseRead();
+			await client.until(() => dataIds().length >= burst.length);
+			const after = event(100);
+			hub.deliver(after);
+			await client.until(() => dataIds().includes(after.id));
+			expect(dataIds()).toEqual([...burst.map((missed) => missed.id), after.id]);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it("ends a resuming subscriber's call with an error, not a gap, when it could not hold a live event the replay lacks", async () => {
+		const topic = 'trades:held-too-many';
+		const event = (n: number) => hub.event(topic, { n });
+		const seen = event(1);
+		const missed = event(2);
+		let releaseRead!: () => void;
+		const readStarted = new Promise<void>((started) => {
+			readMissed = async () => {
+				started();
+				await new Promise<void>((resolve) => (releaseRead = resolve));
+				return [missed];
+			};
+		});
+		const client = await RawClient.open(nativeUrl);
+		try {
+			client.subscribe(1, { topic, lastEventId: seen.id });
+			await readStarted;
+			// Committed after it joined: not in the replay, and one more than it may hold.
+			for (let n = 3; n < 3 + MAX_HELD + 1; n++) hub.deliver(event(n));
+			releaseRead();
+			const ended = () =>
+				client.about(1).find((message) => 'error' in message || message.result?.type === 'stopped');
+			await client.until(() => ended() !== undefined);
+			expect(ended()).toMatchObject({
+				error: { json: { data: { code: 'SERVICE_UNAVAILABLE' } } }
+			});
+			expect(
+				client
+					.about(1)
+					.filter((message) => message.result?.type === 'data')
+					.map((message) => message.result!.id)
+			).toEqual([missed.id]);
+			await vi.waitFor(() => expect(fanoutStats(asHub)).toEqual({ channels: 0, subscribers: 0 }));
+		} finally {
+			await client.close();
+		}
+	});
+
 	it('drops a subscriber that stops reading once its send buffer passes the bound', async () => {
 		const topic = 'trades:flood';
 		const client = await RawClient.open(nativeUrl);
@@ -392,5 +471,30 @@ describe('the native fan-out path', () => {
 		await closed;
 		await vi.waitFor(() => expect(fanoutStats(asHub)).toEqual({ channels: 0, subscribers: 0 }));
 		expect(hub.listenerCount(topic)).toBe(0);
+	});
+});
+
+describe('the ordinary path', () => {
+	it('ends a subscription that had to drop events with an error, rather than skip them', async () => {
+		const topic = 'trades:ordinary-flood';
+		const client = await RawClient.open(plainUrl);
+		try {
+			client.subscribe(1, { topic });
+			await client.untilFrames(1, 'started');
+			await vi.waitFor(() => expect(hub.listenerCount(topic)).toBe(1));
+			// More than the stream buffers, in one turn: it cannot send them before the next comes.
+			for (let n = 0; n < 1_001; n++) hub.deliver(hub.event(topic, { n }));
+			const last = hub.event(topic, { n: 'last' });
+			hub.deliver(last);
+			const ended = () => client.about(1).find((message) => 'error' in message);
+			const gotLast = () => client.about(1).some((message) => message.result?.id === last.id);
+			await client.until(() => ended() !== undefined || gotLast());
+			expect(ended()).toMatchObject({
+				error: { json: { data: { code: 'SERVICE_UNAVAILABLE' } } }
+			});
+			await vi.waitFor(() => expect(hub.listenerCount(topic)).toBe(0));
+		} finally {
+			await client.close();
+		}
 	});
 });

@@ -15,16 +15,18 @@
 // same transformer, same encoder, so the client cannot tell) once per event for each distinct
 // (subscription id, jsonrpc) among its subscribers, as one Buffer that every socket of that group
 // is sent. A subscriber that comes back with `lastEventId` is first sent what it missed, from the
-// outbox, while live events are held for it; then the held ones it did not get in the replay,
-// then live, never an event twice. Stop, socket close, logout or revocation abort the call's
-// signal in tRPC's adapter, which removes the subscriber, and with the last one the channel and
-// its hub listeners. Sends go through the socket's own `send`, so the endpoint's cork per
-// event-loop turn and its send-buffer bound (a slow consumer is dropped) apply as before.
+// outbox, page by page, while live events are held for it; then the held ones it did not get in
+// the replay, then live, never an event twice (a live event it could not hold and the replay did
+// not send ends the call with an error rather than a gap). Stop, socket close, logout or
+// revocation abort the call's signal in tRPC's adapter, which removes the subscriber, and with
+// the last one the channel and its hub listeners. Sends go through the socket's own `send`, so
+// the endpoint's cork per event-loop turn and its send-buffer bound (a slow consumer is dropped)
+// apply as before.
 //
 // Anywhere else (HTTP, a server-side caller, a socket the endpoint did not wire) the same call
 // is the ordinary async generator over streamTopic. On both paths an event's payload is made once
 // for every subscriber of its kind, and frozen, so the transformer serialises it once.
-import { tracked, type TrackedEnvelope } from '@trpc/server';
+import { TRPCError, tracked, type TrackedEnvelope } from '@trpc/server';
 import type { TRPCResponseMessage } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
 import { streamTopic, type EventHub, type HubEvent, type TopicStreamOptions } from '../events';
@@ -44,11 +46,12 @@ export interface FanoutSpec<T> {
 	 * once per event and kind, however many subscribers there are (see sharedPayloadOf).
 	 */
 	payloadOf: (event: HubEvent) => T | undefined;
-	/** A reconnecting client's missed events (see replayAfter). */
+	/** A reconnecting client's missed events, in pages (see replayAfter). */
 	replay?: TopicStreamOptions['replay'];
 	/**
-	 * Most live events held for one subscriber while its replay is read; beyond it they are
-	 * dropped, as streamTopic drops them.
+	 * Most live events held for one subscriber while its replay is read. Beyond it only their ids
+	 * are kept: the call ends with `fellBehind()` if the replay does not send them all, as it does
+	 * when streamTopic had to drop events.
 	 */
 	maxHeld?: number;
 }
@@ -86,10 +89,21 @@ async function* streamTracked<T>(
 	const spec = await load();
 	const { hub, topics, replay } = spec;
 	for await (const item of streamTopic(hub, topics, { signal, replay })) {
-		if (item.type !== 'event') continue;
+		if (item.type === 'overflow') throw fellBehind();
 		const payload = sharedPayloadOf(spec, item.event);
 		if (payload !== undefined) yield tracked(item.event.id, payload);
 	}
+}
+
+/**
+ * The error that ends a subscription that could not be sent every event in order: it resumes
+ * with the last id it got (tRPC's client sends it as `lastEventId`) and is sent the rest.
+ */
+export function fellBehind(): TRPCError {
+	return new TRPCError({
+		code: 'SERVICE_UNAVAILABLE',
+		message: 'events came faster than they could be sent: subscribe again with the last id received'
+	});
 }
 
 /** Each event's payload per kind, so that every subscriber of that kind sends the same object. */
@@ -149,6 +163,11 @@ export function sendFrame(socket: WebSocket, frame: Buffer): void {
 class Member {
 	/** Live events held while the replay is read; null once live. */
 	held: [eventId: string, frame: Buffer][] | null = null;
+	/**
+	 * Ids of live events that came while `held` was full. The hub delivers what committed shortly
+	 * before the subscriber joined as well, which the replay sends anyway; only the others are lost.
+	 */
+	readonly unheld = new Set<string>();
 	/** Ids sent by the replay that the hub may still deliver live. */
 	skip: Set<string> | null = null;
 
@@ -160,11 +179,8 @@ class Member {
 
 	deliver(eventId: string, frame: Buffer): void {
 		if (this.held !== null) {
-			if (this.held.length >= this.maxHeld) {
-				this.held = [];
-			} else {
-				this.held.push([eventId, frame]);
-			}
+			if (this.held.length < this.maxHeld) this.held.push([eventId, frame]);
+			else this.unheld.add(eventId);
 			return;
 		}
 		if (this.skip !== null && this.skip.delete(eventId)) {
@@ -449,14 +465,21 @@ class NativeSubscription<T> extends NativeIterator<T> {
 		member: Member,
 		replay: NonNullable<FanoutSpec<T>['replay']>
 	): Promise<void> {
-		const missed = await replay.read(replay.afterId);
-		if (this.ended) return;
 		const skip = new Set<string>();
-		for (const event of missed) {
-			skip.add(event.id);
-			const payload = sharedPayloadOf(spec, event);
-			if (payload !== undefined) sendFrame(member.socket, frameOf(this.target, event.id, payload));
+		for await (const missed of replay()) {
+			if (this.ended) return;
+			for (const event of missed) {
+				// One that came live while `held` was full will not come again.
+				if (!member.unheld.delete(event.id)) skip.add(event.id);
+				const payload = sharedPayloadOf(spec, event);
+				if (payload !== undefined) {
+					sendFrame(member.socket, frameOf(this.target, event.id, payload));
+				}
+			}
 		}
+		if (this.ended) return;
+		// Live events neither held nor replayed: going live would leave a gap.
+		if (member.unheld.size > 0) throw fellBehind();
 		const held = member.held ?? [];
 		member.held = null;
 		for (const [eventId, frame] of held) {

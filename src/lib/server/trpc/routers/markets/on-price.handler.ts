@@ -1,21 +1,18 @@
 // Last-trade prices of every option of a market as trades happen, for lists and market pages.
-// Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` past every
-// event id is refused: the stream has no way to say what such a client missed.
+// Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` is resumed
+// after exactly, or refused when the outbox cannot tell what its client missed.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { replayAfter, type HubEvent } from '$lib/server/events';
+import { replayAfter, type HubEvent, type UnreplayablePoint } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
 
 export const onPriceInput = z.strictObject({
 	marketId: z.uuid(),
-	/** Sent by tRPC's client on reconnect: the prices after it are replayed first. */
+	/** Sent by tRPC's client on reconnect: the price of every trade after it is replayed first. */
 	lastEventId: z.string().regex(/^\d+$/).nullish()
 });
-
-/** Most missed trades replayed on reconnect. */
-const MAX_PRICE_REPLAY = 1_000;
 
 export interface PriceUpdate {
 	optionId: string;
@@ -48,15 +45,19 @@ export function onPrice({
 			kind: 'price',
 			topics,
 			payloadOf: priceOf,
-			replay: replayAfter(ctx.db.pool, topics, input.lastEventId, MAX_PRICE_REPLAY, aheadOfOutbox)
+			replay: replayAfter(ctx.db.pool, topics, input.lastEventId, unreplayable)
 		};
 	});
 }
 
-/** The error for a `lastEventId` this server never handed out (another database's, or garbage). */
-function aheadOfOutbox(lastEventId: string): TRPCError {
+/** The error for a `lastEventId` after which the outbox cannot tell every trade's price. */
+function unreplayable(lastEventId: string, point: UnreplayablePoint): TRPCError {
+	const why =
+		point === 'pruned'
+			? 'is older than the trades still kept for resuming'
+			: 'is past the newest event';
 	return new TRPCError({
 		code: 'BAD_REQUEST',
-		message: `lastEventId ${lastEventId} is past the newest event: read the market again and subscribe without it`
+		message: `lastEventId ${lastEventId} ${why}: read the market again (markets.get) and subscribe without it`
 	});
 }

@@ -61,6 +61,8 @@ export function onStatus({
 		kind: 'status',
 		topics: [topic],
 		payloadOf: statusOf,
-		replay: { afterId: input.lastEventId ?? '0', read: current }
+		replay: async function* () {
+			yield await current();
+		}
 	});
 }

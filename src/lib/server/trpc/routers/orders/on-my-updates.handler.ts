@@ -44,23 +44,18 @@ export async function* onMyOrderUpdates({
 			createdAt: new Date()
 		}
 	];
+	const missedAfter = async (afterId: string) => {
+		if (!/^\d+$/.test(afterId)) return resync(afterId);
+		const missed = await readTopicEventsAfter(ctx.db.pool, [topic], afterId, MAX_ORDER_REPLAY + 1);
+		if (missed.length > MAX_ORDER_REPLAY) return resync(afterId);
+		// That is all it missed only when the outbox held every event after its id: none
+		// pruned since, and the id one it handed out (else nothing is after it).
+		const point = await resumePointOf(ctx.db.pool, afterId);
+		return point === 'held' ? missed : resync(afterId);
+	};
 	const replay = after
-		? {
-				afterId: after,
-				read: async (afterId: string) => {
-					if (!/^\d+$/.test(afterId)) return resync(afterId);
-					const missed = await readTopicEventsAfter(
-						ctx.db.pool,
-						[topic],
-						afterId,
-						MAX_ORDER_REPLAY + 1
-					);
-					if (missed.length > MAX_ORDER_REPLAY) return resync(afterId);
-					// That is all it missed only when the outbox held every event after its id: none
-					// pruned since, and the id one it handed out (else nothing is after it).
-					const point = await resumePointOf(ctx.db.pool, afterId);
-					return point === 'held' ? missed : resync(afterId);
-				}
+		? async function* () {
+				yield await missedAfter(after);
 			}
 		: undefined;
 	for await (const item of streamTopic(ctx.events, topic, { signal, replay })) {

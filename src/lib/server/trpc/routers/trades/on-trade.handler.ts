@@ -1,22 +1,18 @@
 // Every trade of one option as it happens (not conflated), tracked by its outbox event id, with
-// its time.
-// Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` past every
-// event id is refused: the stream has no way to say what such a client missed.
+// its time. Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` is
+// resumed after exactly, or refused when the outbox cannot tell what its client missed.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { replayAfter, type HubEvent } from '$lib/server/events';
+import { replayAfter, type HubEvent, type UnreplayablePoint } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import type { TradeRow } from '../books/trades.schema';
 
 export const onTradeInput = z.strictObject({
 	optionId: z.uuid(),
-	/** Sent by tRPC's client on reconnect: the trades after it are replayed first. */
+	/** Sent by tRPC's client on reconnect: every trade after it is replayed first. */
 	lastEventId: z.string().regex(/^\d+$/).nullish()
 });
-
-/** Most missed trades replayed on reconnect. */
-export const MAX_TRADE_REPLAY = 1_000;
 
 /** A trade as it happens: the row `books.trades` lists for it. */
 export type TradeUpdate = TradeRow;
@@ -41,14 +37,18 @@ export function onTrade({
 		kind: 'trade',
 		topics: [topic],
 		payloadOf: tradeOf,
-		replay: replayAfter(ctx.db.pool, [topic], input.lastEventId, MAX_TRADE_REPLAY, aheadOfOutbox)
+		replay: replayAfter(ctx.db.pool, [topic], input.lastEventId, unreplayable)
 	});
 }
 
-/** The error for a `lastEventId` this server never handed out (another database's, or garbage). */
-function aheadOfOutbox(lastEventId: string): TRPCError {
+/** The error for a `lastEventId` after which the outbox cannot tell every trade. */
+function unreplayable(lastEventId: string, point: UnreplayablePoint): TRPCError {
+	const why =
+		point === 'pruned'
+			? 'is older than the trades still kept for resuming'
+			: 'is past the newest event';
 	return new TRPCError({
 		code: 'BAD_REQUEST',
-		message: `lastEventId ${lastEventId} is past the newest event: read the trades again and subscribe without it`
+		message: `lastEventId ${lastEventId} ${why}: read the trades again (books.trades) and subscribe without it`
 	});
 }
