@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appendOlder, largerIdFirst, mergeNewest, newerOrderFirst } from './paged-list';
+import {
+	appendOlder,
+	largerIdFirst,
+	mergeNewest,
+	newerLedgerRowFirst,
+	newerOrderFirst
+} from './paged-list';
 
 const rows = (...ids: number[]) => ids.map((id) => ({ id: String(id) }));
 const ids = (list: { items: { id: string }[] }) => list.items.map((item) => Number(item.id));
@@ -83,5 +89,28 @@ describe('re-reading the newest page', () => {
 			nextCursor: '5'
 		};
 		expect(ids(mergeNewest(loaded, fresh, newerOrderFirst))).toEqual([3, 5]);
+	});
+
+	it('orders ledger rows journal by journal, by time, then journal id, then row id', () => {
+		const row = (id: string, journalId: string, iso: string) => ({
+			id,
+			journalId,
+			createdAt: new Date(iso)
+		});
+		// Journal 9 took its ids before journal 12 but committed later; 12 and 14 share a time.
+		const rows = [
+			row('20', '12', '2026-12-01T10:00:00Z'),
+			row('31', '9', '2026-12-01T10:00:01Z'),
+			row('21', '14', '2026-12-01T10:00:00Z'),
+			row('19', '12', '2026-12-01T10:00:00Z'),
+			row('22', '14', '2026-12-01T10:00:00Z')
+		];
+		expect(rows.sort(newerLedgerRowFirst).map((r) => `${r.journalId}:${r.id}`)).toEqual([
+			'9:31',
+			'14:22',
+			'14:21',
+			'12:20',
+			'12:19'
+		]);
 	});
 });

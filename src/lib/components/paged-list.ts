@@ -72,6 +72,21 @@ export function newerOrderFirst(
 }
 
 /**
+ * Ledger rows as account.ledger pages them: journal by journal, newest by time first, then by
+ * journal id; within a journal, larger id first.
+ */
+export function newerLedgerRowFirst(
+	a: { id: string; journalId: string; createdAt: Date },
+	b: { id: string; journalId: string; createdAt: Date }
+): number {
+	return (
+		b.createdAt.getTime() - a.createdAt.getTime() ||
+		largerIdFirst({ id: a.journalId }, { id: b.journalId }) ||
+		largerIdFirst(a, b)
+	);
+}
+
+/**
  * The newest pages, read on until they reach the list's newest item, so that merging them leaves
  * no gap; after `maxPages` the merge restarts the list instead.
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aMarket } from '../../fixtures/markets';
 import { callerFor, testServices } from '../../fixtures/services';
 import type { LedgerRow } from '../../../src/lib/trpc/types';
+import { newerLedgerRowFirst } from '../../../src/lib/components/paged-list';
 import { aTraderCaller, apiTestBed, failureOf, limit, type Caller } from '../../fixtures/api';
 
 const bed = apiTestBed();
@@ -315,9 +316,7 @@ describe('account', () => {
 		const { order } = await api.orders.place(limit(market, 'BUY', 4, 30));
 		await api.orders.cancel({ orderId: order.id });
 		const everything = (await api.account.ledger({ limit: 100 })).items;
-		expect(everything.map((row) => BigInt(row.id))).toEqual(
-			everything.map((row) => BigInt(row.id)).sort((a, b) => (a > b ? -1 : 1))
-		);
+		expect(everything).toEqual([...everything].sort(newerLedgerRowFirst));
 
 		for (const pageSize of [1, 2, 3]) {
 			const pages = await allLedgerPages(api, pageSize);
@@ -332,8 +331,8 @@ describe('account', () => {
 		}
 	});
 
-	it("places a journal where its newest row is, when two journals' rows interleave", async () => {
-		// Two transactions posting for one trader at once can interleave their rows' ids.
+	it('orders journals of one time by journal id, however their rows interleave', async () => {
+		// One transaction's journals share its time; their rows' ids may interleave.
 		const { user, api } = await aTraderCaller(bed, 5_000n);
 		const [first, second] = await interleavedDeposits(user.id, [100, 200]);
 
@@ -354,10 +353,12 @@ describe('account', () => {
 
 	it('refuses a cursor that is not one it gave', async () => {
 		const { api } = await aTraderCaller(bed);
-		expect(await failureOf(api.account.ledger({ cursor: 'newest' }))).toMatchObject({
-			code: 'BAD_REQUEST',
-			fields: ['cursor']
-		});
+		for (const cursor of ['newest', '1234', '1733.x']) {
+			expect(await failureOf(api.account.ledger({ cursor }))).toMatchObject({
+				code: 'BAD_REQUEST',
+				fields: ['cursor']
+			});
+		}
 	});
 });
 
