@@ -1,19 +1,11 @@
 // API keys in the built app: a person makes one on the API keys page and copies it once; a
 // program then uses it as `Authorization: Bearer` over HTTP and on the WebSocket (production's
 // server.js); a read key cannot trade; revoking the key on the page refuses its calls and closes
-// its socket. The keys are Sam Support's,
-// and they change no order or cash that other specs read.
-import {
-	createTRPCClient,
-	createWSClient,
-	httpBatchLink,
-	TRPCClientError,
-	wsLink
-} from '@trpc/client';
+// its socket. The keys are Sam Support's, and they change no order or cash that other specs read.
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { Browser } from 'playwright-core';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { AppRouter } from '../../src/lib/server/trpc/root';
 import {
 	baseURL,
@@ -23,6 +15,7 @@ import {
 	signIn,
 	type SignedIn
 } from './fixtures/browser';
+import { socketClient } from './fixtures/socket';
 
 const EMAIL = 'support@betwise.dev';
 
@@ -49,31 +42,8 @@ const program = (key: string) =>
 		]
 	});
 
-/** A program's WebSocket client with the key on the upgrade; `closed` gives the close code. */
-function programSocket(key: string) {
-	const sockets: WebSocket[] = [];
-	class KeyWebSocket extends WebSocket {
-		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers: { authorization: `Bearer ${key}` } });
-			sockets.push(this);
-		}
-	}
-	const client = createWSClient({
-		url: `${baseURL.replace(/^http/, 'ws')}/trpc`,
-		WebSocket: KeyWebSocket as unknown as typeof globalThis.WebSocket,
-		retryDelayMs: () => 60_000
-	});
-	return {
-		trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client, transformer: superjson })] }),
-		closed: () =>
-			new Promise<number>((resolve) => {
-				const socket = sockets.at(-1)!;
-				if (socket.readyState === WebSocket.CLOSED) resolve(1006);
-				socket.once('close', (code) => resolve(code));
-			}),
-		close: () => client.close()
-	};
-}
+/** A program's WebSocket client: the key on the upgrade, no cookie, no Origin. */
+const programSocket = (key: string) => socketClient({ authorization: `Bearer ${key}` });
 
 async function domainCodeOf(call: Promise<unknown>): Promise<string | null> {
 	try {

@@ -1,21 +1,14 @@
 // The API of the built app (node server.js, as in production) through real @trpc/client links:
 // httpBatchLink for queries and mutations, wsLink over /trpc for subscriptions, signed in with
 // the session cookie the login form sets, as a trading client would use it.
-import {
-	createTRPCClient,
-	createWSClient,
-	httpBatchLink,
-	TRPCClientError,
-	wsLink
-} from '@trpc/client';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppRouter } from '../../src/lib/server/trpc/root';
 import type { BookUpdate } from '../../src/lib/server/trpc/routers/books/on-update.handler';
 import { baseURL, DEMO_PASSWORD } from './fixtures/browser';
-
-const wsURL = `${baseURL.replace(/^http/, 'ws')}/trpc`;
+import { socketClient as headerSocketClient, wsURL } from './fixtures/socket';
 
 /** Signs in through the login form, as the browser does, and returns the session cookie. */
 async function sessionCookie(email: string): Promise<string> {
@@ -45,32 +38,8 @@ function httpClient(cookie: string) {
 	});
 }
 
-function socketClient(cookie: string, origin = baseURL) {
-	const sockets: WebSocket[] = [];
-	class CookieWebSocket extends WebSocket {
-		constructor(url: string | URL, protocols?: string | string[]) {
-			super(url, protocols, { headers: { cookie, origin } });
-			sockets.push(this);
-		}
-	}
-	const wsClient = createWSClient({
-		url: wsURL,
-		WebSocket: CookieWebSocket as unknown as typeof globalThis.WebSocket,
-		retryDelayMs: () => 60_000
-	});
-	return {
-		trpc: createTRPCClient<AppRouter>({
-			links: [wsLink({ client: wsClient, transformer: superjson })]
-		}),
-		closed: () =>
-			new Promise<number>((resolve) => {
-				const socket = sockets.at(-1)!;
-				if (socket.readyState === WebSocket.CLOSED) resolve(1006);
-				socket.once('close', (code) => resolve(code));
-			}),
-		close: () => wsClient.close()
-	};
-}
+/** A socket signed in with the session cookie, as the browser's (from the site's origin). */
+const socketClient = (cookie: string, origin = baseURL) => headerSocketClient({ cookie, origin });
 
 // The seeded market makers, not Alice and Bob, whose cash the browser specs check to the cent;
 // each test cancels what it placed.

@@ -201,6 +201,35 @@ describe('books.onUpdate', () => {
 	}, 120_000);
 });
 
+/**
+ * A market with a funded buyer and seller, and `trade(price)`, which makes one trade between
+ * them (on the first option, one share, unless told).
+ */
+async function aTradingPair(marketOptions?: Parameters<typeof aMarket>[1]) {
+	const market = await aMarket(db, marketOptions);
+	const [buyer, seller] = [
+		await aTrader(db, { cashCents: 1_000_000n }),
+		await aTrader(db, { cashCents: 1_000_000n })
+	];
+	const optionId = market.optionIds[0]!;
+	const trade = async (
+		priceCents: number,
+		{ quantity = 1, optionId: option = optionId }: { quantity?: number; optionId?: string } = {}
+	) => {
+		const order = (side: 'BUY' | 'SELL') =>
+			PlaceOrderInput.parse({
+				marketId: market.id,
+				optionId: option,
+				side,
+				priceCents,
+				quantity
+			});
+		await services.engine.place(seller.id, order('SELL'));
+		await services.engine.place(buyer.id, order('BUY'));
+	};
+	return { market, optionId, trade };
+}
+
 /** Timers alive in this process: a leaked conflation or keep-alive timer shows up here. */
 function activeTimers(): number {
 	return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
@@ -246,18 +275,7 @@ describe('trades.onTrade', () => {
 	});
 
 	it('replays exactly the trades missed since lastEventId, then goes on live', async () => {
-		const market = await aMarket(db);
-		const optionId = market.optionIds[0]!;
-		const [buyer, seller] = [
-			await aTrader(db, { cashCents: 1_000_000n }),
-			await aTrader(db, { cashCents: 1_000_000n })
-		];
-		const trade = async (priceCents: number) => {
-			const order = (side: 'BUY' | 'SELL') =>
-				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 1 });
-			await services.engine.place(seller.id, order('SELL'));
-			await services.engine.place(buyer.id, order('BUY'));
-		};
+		const { optionId, trade } = await aTradingPair();
 		const client = aClient();
 		try {
 			// Seen live: the first trade, and its event id.
@@ -298,18 +316,9 @@ describe('trades.onTrade', () => {
 	});
 
 	it('carries the trade as books.trades lists it, its time included, live and replayed alike', async () => {
-		const market = await aMarket(db);
-		const optionId = market.optionIds[0]!;
-		const [buyer, seller] = [
-			await aTrader(db, { cashCents: 1_000_000n }),
-			await aTrader(db, { cashCents: 1_000_000n })
-		];
-		const trade = async (priceCents: number) => {
-			const order = (side: 'BUY' | 'SELL') =>
-				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 2 });
-			await services.engine.place(seller.id, order('SELL'));
-			await services.engine.place(buyer.id, order('BUY'));
-		};
+		const pair = await aTradingPair();
+		const { optionId } = pair;
+		const trade = (priceCents: number) => pair.trade(priceCents, { quantity: 2 });
 		const client = aClient();
 		type Item = { id: string; data: unknown };
 		/** The first `count` items of a subscription resumed after `lastEventId` (none: live). */
@@ -347,19 +356,11 @@ describe('trades.onTrade', () => {
 
 describe('markets.onPrice', () => {
 	it("sends each option's trade price for the whole market", async () => {
-		const market = await aMarket(db, { options: ['Red', 'Blue'] });
+		const pair = await aTradingPair({ options: ['Red', 'Blue'] });
+		const { market } = pair;
 		const [red, blue] = market.optionIds as [string, string];
-		const [buyer, seller] = [
-			await aTrader(db, { cashCents: 100_000n }),
-			await aTrader(db, { cashCents: 100_000n })
-		];
 		const client = aClient();
-		const trade = async (optionId: string, priceCents: number) => {
-			const order = (side: 'BUY' | 'SELL') =>
-				PlaceOrderInput.parse({ marketId: market.id, optionId, side, priceCents, quantity: 1 });
-			await services.engine.place(seller.id, order('SELL'));
-			await services.engine.place(buyer.id, order('BUY'));
-		};
+		const trade = (optionId: string, priceCents: number) => pair.trade(priceCents, { optionId });
 		const prices = new Promise<{ optionId: string; priceCents: number }[]>((resolve) => {
 			const seen: { optionId: string; priceCents: number }[] = [];
 			const subscription = client.trpc.markets.onPrice.subscribe(

@@ -354,11 +354,7 @@ describe('the native fan-out path', () => {
 			};
 		});
 		const client = await RawClient.open(nativeUrl);
-		const dataIds = () =>
-			client
-				.about(1)
-				.filter((message) => message.result?.type === 'data')
-				.map((message) => message.result!.id);
+		const dataIds = () => dataIdsOf(client);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
 			expect(await readStarted).toBe(seen.id);
@@ -392,11 +388,7 @@ describe('the native fan-out path', () => {
 			};
 		});
 		const client = await RawClient.open(nativeUrl);
-		const dataIds = () =>
-			client
-				.about(1)
-				.filter((message) => message.result?.type === 'data')
-				.map((message) => message.result!.id);
+		const dataIds = () => dataIdsOf(client);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
 			await readStarted;
@@ -438,12 +430,7 @@ describe('the native fan-out path', () => {
 			expect(ended()).toMatchObject({
 				error: { json: { data: { code: 'SERVICE_UNAVAILABLE' } } }
 			});
-			expect(
-				client
-					.about(1)
-					.filter((message) => message.result?.type === 'data')
-					.map((message) => message.result!.id)
-			).toEqual([missed.id]);
+			expect(dataIdsOf(client)).toEqual([missed.id]);
 			await vi.waitFor(() => expect(fanoutStats(asHub)).toEqual({ channels: 0, subscribers: 0 }));
 		} finally {
 			await client.close();
@@ -498,3 +485,11 @@ describe('the ordinary path', () => {
 		}
 	});
 });
+
+/** The ids of the data items a raw client received for its subscription 1, in order. */
+function dataIdsOf(client: RawClient) {
+	return client
+		.about(1)
+		.filter((message) => message.result?.type === 'data')
+		.map((message) => message.result!.id);
+}
