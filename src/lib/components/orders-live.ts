@@ -1,6 +1,7 @@
-// Keeps a list of the trader's orders current from orders.onMyUpdates. An update is a whole order
-// after a trade or cancel, or only { id, status, reason } when a market closing cancelled it, and
-// its dates arrive as text: both are folded into the order the list already holds.
+// Keeps a list of the trader's orders current from orders.onMyUpdates. An update is the whole
+// order; an app process of an earlier version may still send only { id, status, reason } for an
+// order a market's closing cancelled, with dates as text, and that too is folded into the order
+// the list already holds.
 import type { OrderStatus, OrderView } from '$lib/shared/orders';
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['OPEN', 'PARTIALLY_FILLED'];

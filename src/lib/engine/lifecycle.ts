@@ -128,16 +128,17 @@ async function cancelResting(client: pg.ClientBase, marketId: string): Promise<n
 		     UPDATE orders o SET status = 'CANCELLED', reject_reason = 'MARKET_CLOSED', reserved_cents = 0,
 		            covered_quantity = 0, updated_at = now()
 		       FROM old WHERE o.id = old.id
-		     RETURNING o.id, o.user_id, old.option_id, old.reserved_cents, old.covered_quantity),
+		     RETURNING o.*, old.reserved_cents AS was_reserved, old.covered_quantity AS was_covered),
 		 unlocked AS (
 		     UPDATE positions p SET locked_quantity = p.locked_quantity - s.covered, updated_at = now()
-		       FROM (SELECT user_id, option_id, sum(covered_quantity)::int AS covered FROM cancelled
+		       FROM (SELECT user_id, option_id, sum(was_covered)::int AS covered FROM cancelled
 		              GROUP BY user_id, option_id) s
 		      WHERE p.user_id = s.user_id AND p.option_id = s.option_id AND s.covered > 0
 		     RETURNING 1),
 		 journals AS (
-		     SELECT id AS order_id, user_id, reserved_cents, nextval('ledger_journal_seq') AS journal_id
-		       FROM cancelled WHERE reserved_cents > 0),
+		     SELECT id AS order_id, user_id, was_reserved AS reserved_cents,
+		            nextval('ledger_journal_seq') AS journal_id
+		       FROM cancelled WHERE was_reserved > 0),
 		 released AS (
 		     INSERT INTO ledger_entries (journal_id, account_id, kind, amount_cents, order_id, market_id)
 		     SELECT j.journal_id, a.id, 'RELEASE',
@@ -147,13 +148,19 @@ async function cancelResting(client: pg.ClientBase, marketId: string): Promise<n
 		 balances AS (
 		     UPDATE accounts a SET balance_cents = a.balance_cents
 		            + CASE a.kind WHEN 'TRADER_CASH' THEN s.total ELSE -s.total END
-		       FROM (SELECT user_id, sum(reserved_cents) AS total FROM cancelled GROUP BY user_id) s
+		       FROM (SELECT user_id, sum(was_reserved) AS total FROM cancelled GROUP BY user_id) s
 		      WHERE a.user_id = s.user_id AND a.kind IN ('TRADER_CASH', 'TRADER_RESERVED') AND s.total > 0
 		     RETURNING 1),
+		 -- Each owner's update is the whole order, as the engines' updates are (records.ts toOrderView).
 		 order_events AS (
 		     INSERT INTO events (topic, kind, option_id, market_id, user_id, payload)
 		     SELECT 'user:' || user_id, 'order', option_id, $1, user_id,
-		            json_build_object('id', id::text, 'status', 'CANCELLED', 'reason', 'MARKET_CLOSED')
+		            json_build_object('id', id::text, 'clientOrderId', client_order_id, 'userId', user_id,
+		              'marketId', market_id, 'optionId', option_id, 'side', side, 'type', type,
+		              'timeInForce', time_in_force, 'postOnly', post_only, 'priceCents', price_cents,
+		              'quantity', quantity, 'filledQuantity', filled_quantity, 'status', status,
+		              'rejectReason', reject_reason, 'expiresAt', expires_at, 'engine', engine,
+		              'createdAt', created_at, 'updatedAt', updated_at)
 		       FROM cancelled RETURNING 1)
 		 SELECT (SELECT count(*) FROM cancelled)::text AS cancelled,
 		        (SELECT count(*) FROM unlocked) + (SELECT count(*) FROM released)

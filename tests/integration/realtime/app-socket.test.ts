@@ -10,7 +10,9 @@ import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
 import { aTrader, anAdmin, callerFor, type TestServices } from '../../fixtures/services';
-import { PlaceOrderInput } from '../../../src/lib/shared/orders';
+import { OrderView, PlaceOrderInput } from '../../../src/lib/shared/orders';
+import { closeMarket } from '../../../src/lib/engine/lifecycle';
+import { EVENTS_CHANNEL } from '../../../src/lib/engine/local/writes';
 import { MAX_ORDER_REPLAY } from '../../../src/lib/server/trpc/routers/orders/on-my-updates.handler';
 
 let db: TestDatabase;
@@ -152,6 +154,83 @@ describe("the app's WebSocket", () => {
 				[expect.objectContaining({ priceCents: 40, quantity: 2, liquidity: 'MAKER' })]
 			]
 		]);
+		await client.close();
+	});
+
+	it('sends each update as the whole order, dates as dates, also when a market closing cancels it', async () => {
+		const trader = await aTrader(db, { cashCents: 100_000n });
+		const market = await aMarket(db);
+		const { token } = await createSession(db.prisma, trader.id, 1);
+		const client = signedInSocket(token);
+		const orders: OrderView[] = [];
+		const cancelled = new Promise<void>((resolve, reject) => {
+			const subscription = client.trpc.orders.onMyUpdates.subscribe(undefined, {
+				onStarted: async () => {
+					await services.engine.place(
+						trader.id,
+						PlaceOrderInput.parse({
+							marketId: market.id,
+							optionId: market.optionIds[0]!,
+							side: 'BUY',
+							priceCents: 35,
+							quantity: 2
+						})
+					);
+					await closeMarket(db.pool, market.id);
+				},
+				onData: ({ data }) => {
+					if (data.type !== 'order') return reject(new Error(`unexpected ${data.type}`));
+					orders.push(data.order);
+					if (data.order.status === 'CANCELLED') {
+						subscription.unsubscribe();
+						resolve();
+					}
+				},
+				onError: reject
+			});
+		});
+		await cancelled;
+		// Each one is an OrderView to the letter: no field missing, none extra, dates as Dates.
+		expect(orders.map((order) => OrderView.parse(order))).toEqual(orders);
+		const [open, closed] = orders as [OrderView, OrderView];
+		expect(closed).toEqual({
+			...open,
+			status: 'CANCELLED',
+			rejectReason: 'MARKET_CLOSED',
+			updatedAt: expect.any(Date)
+		});
+		expect(closed.createdAt).toEqual(open.createdAt);
+		await client.close();
+	});
+
+	it('tells a client to resync on an order update that holds only an id and a status', async () => {
+		// As a market's closing wrote them before it wrote the whole order.
+		const trader = await aTrader(db, { cashCents: 100_000n });
+		const { token } = await createSession(db.prisma, trader.id, 1);
+		const client = signedInSocket(token);
+		const item = new Promise<unknown>((resolve, reject) => {
+			const subscription = client.trpc.orders.onMyUpdates.subscribe(undefined, {
+				onStarted: () =>
+					void db.pool
+						.query(
+							`WITH e AS (INSERT INTO events (topic, kind, user_id, payload)
+							            VALUES ($1, 'order', $2::uuid, $3::json) RETURNING id)
+							 SELECT pg_notify('${EVENTS_CHANNEL}', id::text) FROM e`,
+							[
+								`user:${trader.id}`,
+								trader.id,
+								JSON.stringify({ id: '1', status: 'CANCELLED', reason: 'MARKET_CLOSED' })
+							]
+						)
+						.catch(reject),
+				onData: ({ data }) => {
+					subscription.unsubscribe();
+					resolve(data);
+				},
+				onError: reject
+			});
+		});
+		expect(await item).toEqual({ type: 'resync' });
 		await client.close();
 	});
 

@@ -62,9 +62,38 @@ export async function* onMyOrderUpdates({
 		if (item.type === 'overflow' || item.event.kind === RESYNC) {
 			yield tracked(`overflow-${Date.now()}`, { type: 'resync' as const });
 		} else if (item.event.kind === 'order') {
-			// The fills this change made travel beside the order (none on updates written before).
-			const { fills = [], ...order } = item.event.payload as OrderView & { fills?: FillView[] };
-			yield tracked(item.event.id, { type: 'order' as const, order: order as OrderView, fills });
+			const update = orderUpdateOf(item.event.payload);
+			yield tracked(
+				item.event.id,
+				update ? { type: 'order' as const, ...update } : { type: 'resync' as const }
+			);
 		}
 	}
+}
+
+/** An order as the outbox holds it: JSON, so its dates are text. */
+type StoredOrder = Omit<OrderView, 'createdAt' | 'updatedAt' | 'expiresAt'> & {
+	createdAt: string;
+	updatedAt: string;
+	expiresAt: string | null;
+	fills?: FillView[];
+};
+
+/**
+ * The order and the fills of its change (none on updates written before they were kept), with
+ * its dates as dates again. Null for an update that holds only the order's id and status, as a
+ * market's closing wrote them before it wrote the whole order: its reader resyncs.
+ */
+function orderUpdateOf(payload: unknown): { order: OrderView; fills: FillView[] } | null {
+	const { fills = [], ...stored } = payload as StoredOrder;
+	if (stored.quantity === undefined) return null;
+	return {
+		order: {
+			...stored,
+			createdAt: new Date(stored.createdAt),
+			updatedAt: new Date(stored.updatedAt),
+			expiresAt: stored.expiresAt === null ? null : new Date(stored.expiresAt)
+		},
+		fills
+	};
 }
