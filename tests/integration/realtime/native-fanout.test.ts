@@ -500,13 +500,14 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 				await items.return?.();
 			} else {
 				const client = appClient(app.origin);
-				await new Promise<void>((resolve) => {
+				await new Promise<void>((resolve, reject) => {
 					const handlers = {
 						onStarted: () => void (placed = trade(market, optionId, 77)),
 						onData: ({ id }: { id: string }) => {
 							ids.push(id);
 							if (!missed.has(id)) resolve();
-						}
+						},
+						onError: reject
 					};
 					if (stream === 'trades') {
 						client.trpc.trades.onTrade.subscribe({ optionId, lastEventId }, handlers);

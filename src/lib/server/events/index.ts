@@ -11,5 +11,5 @@ export {
 } from './outbox';
 export type { HubEvent, SnapshotBatch, UnreplayablePoint } from './outbox';
 export { pruneEvents, startEventPruner } from './prune';
-export { streamTopic } from './stream';
+export { catchUp, streamTopic } from './stream';
 export type { TopicStreamItem, TopicStreamOptions } from './stream';

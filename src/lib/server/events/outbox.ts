@@ -191,16 +191,17 @@ export type UnreplayablePoint = 'pruned' | 'ahead';
  * may no longer hold some of them (pruned), or never handed out that id (ahead), it throws
  * `refuse(afterId, point)` instead: replaying what is left would tell the client it missed only
  * that. Each page is checked after it is read, so pruning meanwhile shows before it is sent.
+ * Given an id, it reads after that one instead (streamTopic's catchUp).
  */
 export function replayAfter(
 	pool: Queryable,
 	topics: readonly string[],
 	lastEventId: string | null | undefined,
 	refuse: (afterId: string, point: UnreplayablePoint) => Error
-): (() => AsyncGenerator<HubEvent[], void, undefined>) | undefined {
+): ((afterId?: string) => AsyncGenerator<HubEvent[], void, undefined>) | undefined {
 	if (!lastEventId) return undefined;
-	return async function* () {
-		let afterId = lastEventId;
+	return async function* (from: string = lastEventId) {
+		let afterId = from;
 		for (;;) {
 			const page = await readTopicEventsAfter(pool, topics, afterId, REPLAY_PAGE_SIZE);
 			const point = await resumePointOf(pool, afterId);

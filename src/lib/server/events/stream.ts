@@ -14,9 +14,36 @@ export interface TopicStreamOptions {
 	signal?: AbortSignal;
 	/**
 	 * What a reconnecting client missed, in pages (see replayAfter): the stream first sends them
-	 * from the outbox (read after subscribing, so nothing falls between), then goes live.
+	 * from the outbox (read after subscribing, so nothing falls between), then goes live. Given an
+	 * id, the events after that one instead (see catchUp).
 	 */
-	replay?: () => AsyncIterable<readonly HubEvent[]>;
+	replay?: (afterId?: string) => AsyncIterable<readonly HubEvent[]>;
+}
+
+/**
+ * The live events that came during a replay while its subscriber's hold was full (their ids in
+ * `unheld`), read from the outbox after the last event `replayed` sent: the hub delivered them,
+ * so they committed and the outbox has them. Each one found leaves `unheld`; what is still there
+ * afterwards is lost. Reads again while more come, and stops when a read finds none of them.
+ */
+export async function catchUp(
+	replay: NonNullable<TopicStreamOptions['replay']>,
+	replayed: string | undefined,
+	unheld: Set<string>,
+	ended: () => boolean = () => false
+): Promise<HubEvent[]> {
+	const caught: HubEvent[] = [];
+	let after = replayed;
+	while (unheld.size > 0 && !ended()) {
+		const before = unheld.size;
+		for await (const page of replay(after)) {
+			for (const event of page) if (unheld.delete(event.id)) caught.push(event);
+			after = page.at(-1)?.id ?? after;
+			if (unheld.size === 0 || ended()) break;
+		}
+		if (unheld.size === before) break;
+	}
+	return caught;
 }
 
 /**
@@ -59,6 +86,7 @@ export async function* streamTopic(
 	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
 		if (replay) {
+			let last: string | undefined;
 			for await (const missed of replay()) {
 				const ids = new Set<string>();
 				// One that came live already, kept or not, will not come again.
@@ -66,7 +94,11 @@ export async function* streamTopic(
 				buffer = buffer.filter((event) => !ids.delete(event.id));
 				for (const id of ids) replayed.add(id);
 				for (const event of missed) yield { type: 'event', event };
+				last = missed.at(-1)?.id ?? last;
 			}
+			// After those the buffer holds (they came first), and before anything live.
+			const caught = await catchUp(replay, last, unbuffered, () => signal?.aborted ?? false);
+			buffer = [...buffer, ...caught];
 			replaying = false;
 			dropped += unbuffered.size;
 			unbuffered.clear();

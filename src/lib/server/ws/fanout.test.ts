@@ -80,8 +80,8 @@ const router = t.router({
 						: (event.payload as object);
 				},
 				replay: input.lastEventId
-					? async function* () {
-							yield await readMissed(input.lastEventId!);
+					? async function* (afterId: string = input.lastEventId!) {
+							yield await readMissed(afterId);
 						}
 					: undefined,
 				maxHeld: MAX_HELD
@@ -404,14 +404,18 @@ describe('the native fan-out path', () => {
 		}
 	});
 
-	it("ends a resuming subscriber's call with an error, not a gap, when it could not hold a live event the replay lacks", async () => {
-		const topic = 'trades:held-too-many';
+	it('reads the live events it could not hold from the outbox again, after the held ones', async () => {
+		const topic = 'trades:caught-up';
 		const event = (n: number) => hub.event(topic, { n });
 		const seen = event(1);
 		const missed = event(2);
+		// Committed after the replay was read, delivered live meanwhile: one more than it may hold.
+		const live = Array.from({ length: MAX_HELD + 1 }, (_, i) => event(3 + i));
+		const outbox = [missed, ...live];
 		let releaseRead!: () => void;
 		const readStarted = new Promise<void>((started) => {
-			readMissed = async () => {
+			readMissed = async (afterId) => {
+				if (afterId !== seen.id) return outbox.filter((e) => BigInt(e.id) > BigInt(afterId));
 				started();
 				await new Promise<void>((resolve) => (releaseRead = resolve));
 				return [missed];
@@ -421,7 +425,40 @@ describe('the native fan-out path', () => {
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
 			await readStarted;
-			// Committed after it joined: not in the replay, and one more than it may hold.
+			for (const each of live) hub.deliver(each);
+			releaseRead();
+			const failed = () => client.about(1).some((message) => 'error' in message);
+			await client.until(() => dataIdsOf(client).length >= outbox.length || failed());
+			expect(failed()).toBe(false);
+			const after = event(100);
+			hub.deliver(after);
+			await client.until(() => dataIdsOf(client).includes(after.id));
+			expect(dataIdsOf(client)).toEqual([...outbox.map((each) => each.id), after.id]);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it("ends a resuming subscriber's call with an error, not a gap, when it could not hold a live event the replay lacks", async () => {
+		const topic = 'trades:held-too-many';
+		const event = (n: number) => hub.event(topic, { n });
+		const seen = event(1);
+		const missed = event(2);
+		let releaseRead!: () => void;
+		const readStarted = new Promise<void>((started) => {
+			readMissed = async (afterId) => {
+				if (afterId !== seen.id) return [];
+				started();
+				await new Promise<void>((resolve) => (releaseRead = resolve));
+				return [missed];
+			};
+		});
+		const client = await RawClient.open(nativeUrl);
+		try {
+			client.subscribe(1, { topic, lastEventId: seen.id });
+			await readStarted;
+			// Not in the replay, nor in the outbox when read again (as if pruned meanwhile), and
+			// one more than it may hold.
 			for (let n = 3; n < 3 + MAX_HELD + 1; n++) hub.deliver(event(n));
 			releaseRead();
 			const ended = () =>

@@ -16,8 +16,9 @@
 // (subscription id, jsonrpc) among its subscribers, as one Buffer that every socket of that group
 // is sent. A subscriber that comes back with `lastEventId` is first sent what it missed, from the
 // outbox, page by page, while live events are held for it; then the held ones it did not get in
-// the replay, then live, never an event twice (a live event it could not hold and the replay did
-// not send ends the call with an error rather than a gap). Stop, socket close, logout or
+// the replay, then those it could not hold (read from the outbox again), then live, never an
+// event twice (a live event it could neither hold nor find in the outbox ends the call with an
+// error rather than a gap). Stop, socket close, logout or
 // revocation abort the call's signal in tRPC's adapter, which removes the subscriber, and with
 // the last one the channel and its hub listeners. Sends go through the socket's own `send`, so
 // the endpoint's cork per event-loop turn and its send-buffer bound (a slow consumer is dropped)
@@ -29,7 +30,13 @@
 import { TRPCError, tracked, type TrackedEnvelope } from '@trpc/server';
 import type { TRPCResponseMessage } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
-import { streamTopic, type EventHub, type HubEvent, type TopicStreamOptions } from '../events';
+import {
+	catchUp,
+	streamTopic,
+	type EventHub,
+	type HubEvent,
+	type TopicStreamOptions
+} from '../events';
 import { deepFreeze } from '../events/outbox';
 import { subscriptionTargetOf, type FrameCodec, type SubscriptionTarget } from './frame';
 
@@ -466,19 +473,23 @@ class NativeSubscription<T> extends NativeIterator<T> {
 		replay: NonNullable<FanoutSpec<T>['replay']>
 	): Promise<void> {
 		const skip = new Set<string>();
+		const send = (event: HubEvent) => {
+			const payload = sharedPayloadOf(spec, event);
+			if (payload !== undefined) sendFrame(member.socket, frameOf(this.target, event.id, payload));
+		};
+		let last: string | undefined;
 		for await (const missed of replay()) {
 			if (this.ended) return;
 			for (const event of missed) {
 				// One that came live while `held` was full will not come again.
 				if (!member.unheld.delete(event.id)) skip.add(event.id);
-				const payload = sharedPayloadOf(spec, event);
-				if (payload !== undefined) {
-					sendFrame(member.socket, frameOf(this.target, event.id, payload));
-				}
+				send(event);
 			}
+			last = missed.at(-1)?.id ?? last;
 		}
+		const caught = await catchUp(replay, last, member.unheld, () => this.ended);
 		if (this.ended) return;
-		// Live events neither held nor replayed: going live would leave a gap.
+		// Live events neither held nor found in the outbox: going live would leave a gap.
 		if (member.unheld.size > 0) throw fellBehind();
 		const held = member.held ?? [];
 		member.held = null;
@@ -486,6 +497,8 @@ class NativeSubscription<T> extends NativeIterator<T> {
 			// Sent by the replay already; the hub will not deliver it again either.
 			if (!skip.delete(eventId)) sendFrame(member.socket, frame);
 		}
+		// They came after the held ones, and the hub has delivered them already.
+		for (const event of caught) send(event);
 		member.skip = skip.size > 0 ? skip : null;
 	}
 

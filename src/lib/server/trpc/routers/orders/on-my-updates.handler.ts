@@ -54,8 +54,8 @@ export async function* onMyOrderUpdates({
 		return point === 'held' ? missed : resync(afterId);
 	};
 	const replay = after
-		? async function* () {
-				yield await missedAfter(after);
+		? async function* (from: string = after) {
+				yield await missedAfter(from);
 			}
 		: undefined;
 	for await (const item of streamTopic(ctx.events, topic, { signal, replay })) {
