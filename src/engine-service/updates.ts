@@ -81,7 +81,9 @@ function messageFor(channel: SubscriptionChannel, event: HubEvent): ServerMessag
 			tradeId: trade.id,
 			priceCents: trade.priceCents,
 			quantity: trade.quantity,
-			takerSide: trade.takerSide
+			takerSide: trade.takerSide,
+			// The outbox row's time is the trade's own (one group commit writes both).
+			executedAt: event.createdAt.toISOString()
 		}
 	};
 }

@@ -225,7 +225,9 @@ export const MatchUpdate = z.strictObject({
 	tradeId: z.string(),
 	priceCents,
 	quantity: z.number().int().positive(),
-	takerSide: z.enum(['BUY', 'SELL'])
+	takerSide: z.enum(['BUY', 'SELL']),
+	/** When the trade was made: its `createdAt` as the exchange's trades list it. */
+	executedAt: z.iso.datetime({ offset: true })
 });
 
 /** Which options a subscribe or unsubscribe covered (every option of the market when none was named). */

@@ -153,12 +153,18 @@ describe('subscribing', () => {
 		expect(book.data).toMatchObject({ marketId: market.id, optionId });
 		expect(book.data.levels[0]).toMatchObject({ side: 'SELL', priceCents: 47 });
 		expect(price.data).toEqual({ marketId: market.id, optionId, priceCents: 47, quantity: 2 });
-		expect(match.data).toMatchObject({
+		const { rows: trades } = await db.pool.query<{ id: string; created_at: Date }>(
+			'SELECT id::text, created_at FROM trades WHERE option_id = $1',
+			[optionId]
+		);
+		expect(match.data).toEqual({
 			marketId: market.id,
 			optionId,
+			tradeId: trades[0]!.id,
 			priceCents: 47,
 			quantity: 2,
-			takerSide: 'BUY'
+			takerSide: 'BUY',
+			executedAt: trades[0]!.created_at.toISOString()
 		});
 		client.close();
 	});
