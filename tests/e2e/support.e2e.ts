@@ -188,7 +188,7 @@ describe('support watching the engines and the user', () => {
 		await screenshot(page, 'support-engines-1280');
 	});
 
-	it("shows the user's cash, positions and orders with the engine of each", async () => {
+	it("shows the user's cash, positions, orders with the engine of each, and API keys", async () => {
 		const { page } = staff;
 		await page.getByRole('link', { name: 'Users' }).click();
 		await page.getByLabel('Email or name').fill('taker');
@@ -202,6 +202,7 @@ describe('support watching the engines and the user', () => {
 		// Newest first: the fallback order (committed locally), then the remote one.
 		expect(engines).toEqual(['local', 'remote']);
 		await expectText(page.getByTestId('position'), MARKET_TITLE);
+		await page.getByTestId('no-user-api-keys').waitFor();
 		await screenshot(page, 'support-users-1280');
 	});
 

@@ -24,6 +24,17 @@ describe('support looking up one user', () => {
 		});
 	});
 
+	it("lists the user's live API keys by their hints, never the keys", async () => {
+		const trader = await aTraderCaller(bed);
+		const { key: revoked } = await trader.api.apiKeys.create({ label: 'old bot', access: 'READ' });
+		await trader.api.apiKeys.revoke({ id: revoked.id });
+		const { key, secret } = await trader.api.apiKeys.create({ label: 'quoter', access: 'TRADE' });
+
+		const detail = await (await supportCaller()).admin.users.detail({ userId: trader.user.id });
+		expect(detail.apiKeys).toEqual([key]);
+		expect(JSON.stringify(detail)).not.toContain(secret);
+	});
+
 	it('lists the newest orders first, each with its market, option and the engine that served it', async () => {
 		const market = await aMarket(bed.db, { title: 'Rain tomorrow?' });
 		const trader = await aTraderCaller(bed);

@@ -1,5 +1,7 @@
-// Support staff look one user up: their cash, open positions and recent orders (each with the
-// engine that served it), so a question about "my order" can be answered without the database.
+// Support staff look one user up: their cash, open positions, recent orders (each with the
+// engine that served it) and live API keys, so a question about "my order" (or a program trading
+// as them) can be answered without the database.
+import { listApiKeys } from '$lib/server/auth/api-keys';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
 import { orderViewSelect, toOrderView } from '../orders/order-view';
@@ -27,7 +29,7 @@ export async function userDetail({
 	if (!found) throw domainError('USER_NOT_FOUND', 'No such user');
 	const { disabledAt, ...user } = found;
 
-	const [accounts, positions, orders] = await Promise.all([
+	const [accounts, positions, orders, apiKeys] = await Promise.all([
 		ctx.prisma.account.findMany({
 			where: { userId: user.id, kind: { in: ['TRADER_CASH', 'TRADER_RESERVED'] } },
 			select: { kind: true, balanceCents: true }
@@ -59,7 +61,8 @@ export async function userDetail({
 				market: { select: { title: true, slug: true } },
 				option: { select: { label: true } }
 			}
-		})
+		}),
+		listApiKeys(ctx.prisma, user.id)
 	]);
 
 	const balanceOf = (kind: string) =>
@@ -93,6 +96,7 @@ export async function userDetail({
 			marketTitle: market.title,
 			marketSlug: market.slug,
 			optionLabel: option.label
-		}))
+		})),
+		apiKeys
 	};
 }

@@ -1,6 +1,7 @@
 // admin.users.detail: one user as support staff see them — cash, positions and recent orders
 // with the engine that served each — read from the database, whichever engine wrote it.
 import { z } from 'zod';
+import { ApiKeyView } from '$lib/shared/api-keys';
 import { OrderView } from '$lib/shared/orders';
 import { Role } from '$lib/shared/users';
 import { balanceOutput } from '../account/balance.schema';
@@ -27,7 +28,9 @@ export const userDetailOutput = z.strictObject({
 	/** Newest first; `engine` is the engine that committed the order. */
 	orders: z.array(
 		OrderView.extend({ marketTitle: z.string(), marketSlug: z.string(), optionLabel: z.string() })
-	)
+	),
+	/** The user's live API keys (by hint; the keys themselves are never stored), newest first. */
+	apiKeys: z.array(ApiKeyView)
 });
 
 export type UserDetailInput = z.infer<typeof userDetailInput>;
