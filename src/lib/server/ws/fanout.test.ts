@@ -345,22 +345,15 @@ describe('the native fan-out path', () => {
 		// Missed while away; `during` commits while the replay is read; the hub delivers `held1`
 		// and `during` while the read is pending, and `late` only after the replay was sent.
 		const [missed, held1, during, late] = [event(2), event(3), event(4), event(5)];
-		let releaseRead!: () => void;
-		const readStarted = new Promise<string>((started) => {
-			readMissed = async (afterId) => {
-				started(afterId);
-				await new Promise<void>((resolve) => (releaseRead = resolve));
-				return [missed, held1, during, late];
-			};
-		});
+		const read = blockedReplay(seen.id, [missed, held1, during, late]);
 		const client = await RawClient.open(nativeUrl);
 		const dataIds = () => dataIdsOf(client);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
-			expect(await readStarted).toBe(seen.id);
+			expect(await read.started).toBe(seen.id);
 			hub.deliver(held1);
 			hub.deliver(during);
-			releaseRead();
+			read.release();
 			await client.until(() => dataIds().length >= 4);
 			hub.deliver(late);
 			const after = event(6);
@@ -379,21 +372,14 @@ describe('the native fan-out path', () => {
 		// Committed before the subscriber joined but delivered by the hub while its replay is read:
 		// more than it may hold, and all of them in the replay.
 		const burst = Array.from({ length: MAX_HELD + 2 }, (_, i) => event(2 + i));
-		let releaseRead!: () => void;
-		const readStarted = new Promise<void>((started) => {
-			readMissed = async () => {
-				started();
-				await new Promise<void>((resolve) => (releaseRead = resolve));
-				return burst;
-			};
-		});
+		const read = blockedReplay(seen.id, burst);
 		const client = await RawClient.open(nativeUrl);
 		const dataIds = () => dataIdsOf(client);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
-			await readStarted;
+			await read.started;
 			for (const missed of burst) hub.deliver(missed);
-			releaseRead();
+			read.release();
 			await client.until(() => dataIds().length >= burst.length);
 			const after = event(100);
 			hub.deliver(after);
@@ -412,21 +398,15 @@ describe('the native fan-out path', () => {
 		// Committed after the replay was read, delivered live meanwhile: one more than it may hold.
 		const live = Array.from({ length: MAX_HELD + 1 }, (_, i) => event(3 + i));
 		const outbox = [missed, ...live];
-		let releaseRead!: () => void;
-		const readStarted = new Promise<void>((started) => {
-			readMissed = async (afterId) => {
-				if (afterId !== seen.id) return outbox.filter((e) => BigInt(e.id) > BigInt(afterId));
-				started();
-				await new Promise<void>((resolve) => (releaseRead = resolve));
-				return [missed];
-			};
-		});
+		const read = blockedReplay(seen.id, [missed], (afterId) =>
+			outbox.filter((each) => BigInt(each.id) > BigInt(afterId))
+		);
 		const client = await RawClient.open(nativeUrl);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
-			await readStarted;
+			await read.started;
 			for (const each of live) hub.deliver(each);
-			releaseRead();
+			read.release();
 			const failed = () => client.about(1).some((message) => 'error' in message);
 			await client.until(() => dataIdsOf(client).length >= outbox.length || failed());
 			expect(failed()).toBe(false);
@@ -444,23 +424,15 @@ describe('the native fan-out path', () => {
 		const event = (n: number) => hub.event(topic, { n });
 		const seen = event(1);
 		const missed = event(2);
-		let releaseRead!: () => void;
-		const readStarted = new Promise<void>((started) => {
-			readMissed = async (afterId) => {
-				if (afterId !== seen.id) return [];
-				started();
-				await new Promise<void>((resolve) => (releaseRead = resolve));
-				return [missed];
-			};
-		});
+		const read = blockedReplay(seen.id, [missed]);
 		const client = await RawClient.open(nativeUrl);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
-			await readStarted;
+			await read.started;
 			// Not in the replay, nor in the outbox when read again (as if pruned meanwhile), and
 			// one more than it may hold.
 			for (let n = 3; n < 3 + MAX_HELD + 1; n++) hub.deliver(event(n));
-			releaseRead();
+			read.release();
 			const ended = () =>
 				client.about(1).find((message) => 'error' in message || message.result?.type === 'stopped');
 			await client.until(() => ended() !== undefined);
@@ -529,4 +501,25 @@ function dataIdsOf(client: RawClient) {
 		.about(1)
 		.filter((message) => message.result?.type === 'data')
 		.map((message) => message.result!.id);
+}
+
+/**
+ * The replay of a subscriber resuming after `firstAfter`: its read waits until released, then
+ * gives `first`; a read after any other id (reading again, see catchUp) gives `later` of it.
+ */
+function blockedReplay(
+	firstAfter: string,
+	first: HubEvent[],
+	later: (afterId: string) => HubEvent[] = () => []
+) {
+	let release!: () => void;
+	const started = new Promise<string>((resolve) => {
+		readMissed = async (afterId) => {
+			if (afterId !== firstAfter) return later(afterId);
+			resolve(afterId);
+			await new Promise<void>((released) => (release = released));
+			return first;
+		};
+	});
+	return { started, release: () => release() };
 }
