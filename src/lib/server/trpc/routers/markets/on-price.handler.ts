@@ -1,12 +1,12 @@
 // Last-trade prices of every option of a market as trades happen, for lists and market pages.
 // Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` is resumed
 // after exactly, or refused when the outbox cannot tell what its client missed.
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { replayAfter, type HubEvent, type UnreplayablePoint } from '$lib/server/events';
+import { replayAfter, type HubEvent } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
+import { refuseResume } from '../trades/refuse-resume';
 
 export const onPriceInput = z.strictObject({
 	marketId: z.uuid(),
@@ -45,19 +45,12 @@ export function onPrice({
 			kind: 'price',
 			topics,
 			payloadOf: priceOf,
-			replay: replayAfter(ctx.db.pool, topics, input.lastEventId, unreplayable)
+			replay: replayAfter(
+				ctx.db.pool,
+				topics,
+				input.lastEventId,
+				refuseResume('the market again (markets.get)')
+			)
 		};
-	});
-}
-
-/** The error for a `lastEventId` after which the outbox cannot tell every trade's price. */
-function unreplayable(lastEventId: string, point: UnreplayablePoint): TRPCError {
-	const why =
-		point === 'pruned'
-			? 'is older than the trades still kept for resuming'
-			: 'is past the newest event';
-	return new TRPCError({
-		code: 'BAD_REQUEST',
-		message: `lastEventId ${lastEventId} ${why}: read the market again (markets.get) and subscribe without it`
 	});
 }

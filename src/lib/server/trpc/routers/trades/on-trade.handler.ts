@@ -1,11 +1,11 @@
 // Every trade of one option as it happens (not conflated), tracked by its outbox event id, with
 // its time. Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` is
 // resumed after exactly, or refused when the outbox cannot tell what its client missed.
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { replayAfter, type HubEvent, type UnreplayablePoint } from '$lib/server/events';
+import { replayAfter, type HubEvent } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
+import { refuseResume } from './refuse-resume';
 import type { TradeRow } from '../books/trades.schema';
 
 export const onTradeInput = z.strictObject({
@@ -37,18 +37,11 @@ export function onTrade({
 		kind: 'trade',
 		topics: [topic],
 		payloadOf: tradeOf,
-		replay: replayAfter(ctx.db.pool, [topic], input.lastEventId, unreplayable)
-	});
-}
-
-/** The error for a `lastEventId` after which the outbox cannot tell every trade. */
-function unreplayable(lastEventId: string, point: UnreplayablePoint): TRPCError {
-	const why =
-		point === 'pruned'
-			? 'is older than the trades still kept for resuming'
-			: 'is past the newest event';
-	return new TRPCError({
-		code: 'BAD_REQUEST',
-		message: `lastEventId ${lastEventId} ${why}: read the trades again (books.trades) and subscribe without it`
+		replay: replayAfter(
+			ctx.db.pool,
+			[topic],
+			input.lastEventId,
+			refuseResume('the trades again (books.trades)')
+		)
 	});
 }
