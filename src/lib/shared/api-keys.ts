@@ -16,6 +16,8 @@ export const ApiKeyView = z.strictObject({
 	/** The key's first and last characters, to tell it apart; the key itself is shown once. */
 	hint: z.string(),
 	createdAt: z.date(),
-	expiresAt: z.date()
+	expiresAt: z.date(),
+	/** Its last call, to the minute; null until its first. */
+	lastUsedAt: z.date().nullable()
 });
 export type ApiKeyView = z.infer<typeof ApiKeyView>;

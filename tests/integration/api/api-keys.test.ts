@@ -10,7 +10,11 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle } from '../../../src/hooks.server';
-import { API_KEY_PREFIX, MAX_LIVE_API_KEYS } from '../../../src/lib/server/auth/api-keys';
+import {
+	API_KEY_PREFIX,
+	MAX_LIVE_API_KEYS,
+	noteApiKeyUse
+} from '../../../src/lib/server/auth/api-keys';
 import { hashToken, revokeUserSessions } from '../../../src/lib/server/auth/sessions';
 import {
 	adapterNodeFacts,
@@ -141,6 +145,30 @@ describe('making keys', () => {
 	});
 });
 
+describe('last use', () => {
+	it('is never until the first call, then that call, noted at most once a minute', async () => {
+		const { site } = await aSiteTrader();
+		const { key, secret } = await site.apiKeys.create({ label: 'bot', access: 'READ' });
+		expect(key.lastUsedAt).toBeNull();
+		const before = new Date();
+		await program(secret).auth.me.query();
+		// Noted beside the call, not before its answer.
+		const lastUse = async () => (await site.apiKeys.list())[0]!.lastUsedAt;
+		await expect.poll(lastUse).not.toBeNull();
+		const noted = (await lastUse())!;
+		expect(noted.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1_000);
+		// Read again (as the session cache does once its entry is stale): within a minute, no write.
+		await noteApiKeyUse(db.prisma, key.id);
+		expect(await lastUse()).toEqual(noted);
+		await db.pool.query(
+			`UPDATE sessions SET last_used_at = last_used_at - interval '2 minutes' WHERE id = $1`,
+			[key.id]
+		);
+		await noteApiKeyUse(db.prisma, key.id);
+		expect((await lastUse())!.getTime()).toBeGreaterThan(noted.getTime() - 60_000);
+	});
+});
+
 describe('a program with a key, over HTTP', () => {
 	it('reads as its trader with a read key, and may not trade with it', async () => {
 		const { user, site } = await aSiteTrader();
@@ -188,7 +216,8 @@ describe('a program with a key, over HTTP', () => {
 				status: 403
 			});
 		}
-		expect(await site.apiKeys.list()).toEqual([key]);
+		// Still there, and still the admin's only key.
+		expect((await site.apiKeys.list()).map(({ id }) => id)).toEqual([key.id]);
 	});
 
 	it('refuses a wrong, malformed, revoked or expired key by name, even where no sign-in is needed', async () => {

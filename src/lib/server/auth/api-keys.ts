@@ -19,6 +19,7 @@ export interface ApiKeyRow {
 	hint: string;
 	createdAt: Date;
 	expiresAt: Date;
+	lastUsedAt: Date | null;
 }
 
 export type CreateApiKeyResult =
@@ -40,7 +41,8 @@ const keyColumns = {
 	access: true,
 	keyHint: true,
 	createdAt: true,
-	expiresAt: true
+	expiresAt: true,
+	lastUsedAt: true
 } as const;
 
 function toRow(row: {
@@ -50,6 +52,7 @@ function toRow(row: {
 	keyHint: string | null;
 	createdAt: Date;
 	expiresAt: Date;
+	lastUsedAt: Date | null;
 }): ApiKeyRow {
 	return {
 		id: row.id,
@@ -57,7 +60,8 @@ function toRow(row: {
 		access: row.access!,
 		hint: row.keyHint!,
 		createdAt: row.createdAt,
-		expiresAt: row.expiresAt
+		expiresAt: row.expiresAt,
+		lastUsedAt: row.lastUsedAt
 	};
 }
 
@@ -98,4 +102,23 @@ export async function listApiKeys(prisma: PrismaClient, userId: string): Promise
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }]
 	});
 	return rows.map(toRow);
+}
+
+/** How stale a key's lastUsedAt may get: a key in use writes it at most this often. */
+const LAST_USED_STEP_MS = 60_000;
+
+/** Notes that the key was just used, unless that was noted within the last minute. */
+export async function noteApiKeyUse(prisma: PrismaClient, keyId: string): Promise<void> {
+	const now = new Date();
+	await prisma.session.updateMany({
+		where: {
+			id: keyId,
+			kind: 'API_KEY',
+			OR: [
+				{ lastUsedAt: null },
+				{ lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_STEP_MS) } }
+			]
+		},
+		data: { lastUsedAt: now }
+	});
 }

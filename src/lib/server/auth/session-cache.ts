@@ -4,6 +4,7 @@
 import type { EventHub, HubEvent } from '../events';
 import type { PrismaClient } from '../db/generated/client';
 import { closeSessionSockets } from '../ws/registry';
+import { noteApiKeyUse } from './api-keys';
 import { findActiveSession, hashToken, SESSIONS_TOPIC, type ActiveSession } from './sessions';
 
 export interface SessionCacheOptions {
@@ -42,6 +43,12 @@ export class SessionCache {
 		this.#entries.delete(id);
 		const startedAt = now;
 		const session = await findActiveSession(this.#prisma, token);
+		// Read at most once a TTL while in use, so a key's last use is noted about as often.
+		if (session?.kind === 'API_KEY') {
+			noteApiKeyUse(this.#prisma, session.id).catch((error: unknown) =>
+				console.warn(`could not note the use of an API key: ${String(error)}`)
+			);
+		}
 		// A revocation heard while the read was under way wins over what the read saw.
 		if (session && (this.#forgottenAt.get(id) ?? -Infinity) < startedAt) {
 			if (this.#entries.size >= this.#maxEntries) {
