@@ -3,7 +3,7 @@
 import type { EngineUnderTest } from '../../src/lib/engine/contract';
 import type { TradingEngine } from '../../src/lib/engine/engine';
 import { assertInvariants } from '../../src/lib/server/db/invariants';
-import { aFundedTrader } from '../fixtures/engine';
+import { aFundedTrader, storedOrder } from '../fixtures/engine';
 import type { TestDatabase } from '../fixtures/database';
 import { aMarket } from '../fixtures/markets';
 
@@ -16,6 +16,10 @@ export function engineUnderTest(
 		engine,
 		aMarket: (options) => aMarket(db, options),
 		aTrader: (cashCents = 10_000) => aFundedTrader(db, BigInt(cashCents)),
+		anOrder: async (orderId) => {
+			const { status, rejectReason } = await storedOrder(db, orderId);
+			return { status, rejectReason };
+		},
 		assertInvariants: () => assertInvariants(db.pool),
 		close
 	};

@@ -17,6 +17,11 @@ export interface EngineUnderTest {
 	engine: TradingEngine;
 	aMarket(options?: { status?: MarketStatus }): Promise<ContractMarket>;
 	aTrader(cashCents?: number): Promise<{ id: string }>;
+	/**
+	 * An order as the database holds it: what the engine's answers do not show, such as a resting
+	 * order another call cancelled, and why.
+	 */
+	anOrder(orderId: string): Promise<{ status: string; rejectReason: string | null }>;
 	/** Throws when an invariant of the exchange (ledger, shares, reserves, books) fails. */
 	assertInvariants(): Promise<void>;
 	close(): Promise<void>;
@@ -437,6 +442,25 @@ export function describeTradingEngine(
 				expect((await bookOf(other)).bids).toHaveLength(1);
 				const rest = await engine.cancelAll(buyer.id);
 				expect(rest.map((order) => order.id)).toEqual([inOther.order.id]);
+			});
+		});
+
+		describe('self-trade prevention', () => {
+			it('cancels the trader’s own resting order (SELF_TRADE) and goes on matching others', async () => {
+				const market = await under.aMarket();
+				const [trader, other] = [await under.aTrader(), await under.aTrader()];
+				const own = await placed(trader, market, { side: 'SELL', priceCents: 50, quantity: 5 });
+				await placed(other, market, { side: 'SELL', priceCents: 52, quantity: 3 });
+				const bid = await placed(trader, market, { side: 'BUY', priceCents: 55, quantity: 5 });
+				// Never against its own ask at 50: the other trader's at 52, then the rest rests.
+				expect(fillsOf(bid)).toEqual([[52, 3, 'TAKER']]);
+				expect(bid.order).toMatchObject({ status: 'PARTIALLY_FILLED', filledQuantity: 3 });
+				expect(await under.anOrder(own.order.id)).toEqual({
+					status: 'CANCELLED',
+					rejectReason: 'SELF_TRADE'
+				});
+				const book = await bookOf(market);
+				expect([book.bids, book.asks]).toEqual([[{ priceCents: 55, quantity: 2, orders: 1 }], []]);
 			});
 		});
 
