@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyAccess } from '$lib/shared/api-keys';
 import type { PrismaClient } from '../db/generated/client';
-import { hashToken } from './sessions';
+import { hashToken, revokeSession } from './sessions';
 
 /** What every key starts with, so that a leaked one is recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'bwk_';
@@ -102,6 +102,21 @@ export async function listApiKeys(prisma: PrismaClient, userId: string): Promise
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }]
 	});
 	return rows.map(toRow);
+}
+
+/** Revokes one of the user's live API keys; false when they have no such key. */
+export async function revokeApiKey(
+	prisma: PrismaClient,
+	userId: string,
+	keyId: string
+): Promise<boolean> {
+	const key = await prisma.session.findFirst({
+		where: { id: keyId, ...liveKeysOf(userId) },
+		select: { id: true }
+	});
+	if (!key) return false;
+	await revokeSession(prisma, key.id);
+	return true;
 }
 
 /** How stale a key's lastUsedAt may get: a key in use writes it at most this often. */

@@ -91,21 +91,6 @@ export async function revokeSession(prisma: PrismaClient, sessionId: string): Pr
 	await revokeAndAnnounce(prisma, [sessionId]);
 }
 
-/** Revokes one of the user's live API keys; false when they have no such key. */
-export async function revokeApiKey(
-	prisma: PrismaClient,
-	userId: string,
-	keyId: string
-): Promise<boolean> {
-	const key = await prisma.session.findFirst({
-		where: { id: keyId, userId, kind: 'API_KEY', revokedAt: null, expiresAt: { gt: new Date() } },
-		select: { id: true }
-	});
-	if (!key) return false;
-	await revokeAndAnnounce(prisma, [key.id]);
-	return true;
-}
-
 /** Revokes every live session of a user, API keys too; returns their ids (to close their sockets). */
 export async function revokeUserSessions(prisma: PrismaClient, userId: string): Promise<string[]> {
 	const live = await prisma.session.findMany({

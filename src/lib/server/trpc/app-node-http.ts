@@ -1,9 +1,10 @@
 // The app's /trpc over plain node:http (see node-http.ts), in front of SvelteKit: production's
 // server.js and the dev server's Vite plugin both build it here. Its context is the one
-// hooks.server.ts and http.ts give a request: the session from the API key or the cookie through the services'
-// session cache (looked up first, as the `handle` hook does), the Origin header, the site's own
-// origin and ORIGIN as the allowed ones, and the client address, each read by the rules of the
-// server in front (adapter-node's environment variables, or Vite's dev server).
+// hooks.server.ts and http.ts give a request: the session from the API key or the cookie
+// through the services' session cache (looked up first, as the `handle` hook does), the Origin
+// header, the site's own origin and ORIGIN as the allowed ones, and the client address, each
+// read by the rules of the server in front (adapter-node's environment variables, or Vite's dev
+// server).
 import type { IncomingMessage } from 'node:http';
 import { apiCredentialOf, signInOf } from '../auth/credentials';
 import { services } from '../services';

@@ -18,11 +18,10 @@
 // outbox, page by page, while live events are held for it; then the held ones it did not get in
 // the replay, then those it could not hold (read from the outbox again), then live, never an
 // event twice (a live event it could neither hold nor find in the outbox ends the call with an
-// error rather than a gap). Stop, socket close, logout or
-// revocation abort the call's signal in tRPC's adapter, which removes the subscriber, and with
-// the last one the channel and its hub listeners. Sends go through the socket's own `send`, so
-// the endpoint's cork per event-loop turn and its send-buffer bound (a slow consumer is dropped)
-// apply as before.
+// error rather than a gap). Stop, socket close, logout or revocation abort the call's signal in
+// tRPC's adapter, which removes the subscriber, and with the last one the channel and its hub
+// listeners. Sends go through the socket's own `send`, so the endpoint's cork per event-loop
+// turn and its send-buffer bound (a slow consumer is dropped) apply as before.
 //
 // Anywhere else (HTTP, a server-side caller, a socket the endpoint did not wire) the same call
 // is the ordinary async generator over streamTopic. On both paths an event's payload is made once

@@ -1,6 +1,6 @@
 // Revokes one of the trader's API keys: its calls fail from now on, and its sockets close in
 // every process.
-import { revokeApiKey } from '$lib/server/auth/sessions';
+import { revokeApiKey } from '$lib/server/auth/api-keys';
 import type { AuthedContext } from '../../context';
 import { domainError } from '../../errors';
 import type { RevokeApiKeyInput } from './revoke.schema';
