@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
 	EventHub,
 	readBookEventsSince,
+	replayAfter,
 	streamTopic,
 	type EventHubOptions,
 	type HubEvent
@@ -260,5 +261,91 @@ describe('catching a book up from the outbox', () => {
 		const events = await readBookEventsSince(db.pool, optionId, 2n, 2);
 		expect(events.map((event) => event.bookSeq)).toEqual(['3', '4']);
 		expect(events.every((event) => event.topic === `book:${optionId}`)).toBe(true);
+	});
+});
+
+describe('resuming a topic from a cursor', () => {
+	/** What replayAfter sends a client back with `lastEventId`, or why it refuses. */
+	async function replayed(topic: string, lastEventId: string): Promise<string[][] | string> {
+		const replay = replayAfter(db.pool, [topic], lastEventId, (_, point) => new Error(point))!;
+		const pages: string[][] = [];
+		try {
+			for await (const page of replay()) pages.push(page.map((event) => event.id));
+		} catch (error) {
+			return (error as Error).message;
+		}
+		return pages;
+	}
+
+	itOnPostgres(
+		'replays exactly what a client missed, also a smaller id that committed after the one it got',
+		async () => {
+			const hub = await aHub();
+			const topic = `trades:${randomUUID()}`;
+			const seen: HubEvent[] = [];
+			const unsubscribe = hub.subscribe(topic, (event) => seen.push(event));
+			const [early, late] = [new pg.Client(db.url), new pg.Client(db.url)];
+			await Promise.all([early.connect(), late.connect()]);
+			try {
+				await late.query('BEGIN');
+				const [lateId] = await insertEvents(late, topic);
+				const [earlyId] = await insertEvents(early, topic);
+				await vi.waitFor(() => expect(seen.map((e) => e.id)).toEqual([earlyId]), {
+					timeout: 10_000
+				});
+				await late.query('COMMIT');
+				const [sentinel] = await insertEvents(db.pool, topic);
+				await vi.waitFor(() => expect(seen).toHaveLength(3), { timeout: 10_000 });
+				expect(Number(lateId)).toBeLessThan(Number(earlyId));
+				const [gotEarly, gotLate, gotSentinel] = seen;
+
+				// Gone after the larger id: "every id after it" would never send the smaller one.
+				expect(await replayed(topic, gotEarly!.cursor)).toEqual([[lateId, sentinel]]);
+				// Gone after the smaller one: the larger was sent before it, and is not sent again.
+				expect(await replayed(topic, gotLate!.cursor)).toEqual([[sentinel]]);
+				expect(await replayed(topic, gotSentinel!.cursor)).toEqual([]);
+			} finally {
+				unsubscribe();
+				await Promise.all([early.end(), late.end()]);
+			}
+		}
+	);
+
+	it('replays in pages, and refuses a cursor it did not hand out or whose event was pruned', async () => {
+		const hub = await aHub();
+		const topic = `trades:${randomUUID()}`;
+		const first = nextEvents(hub, topic, 1);
+		await insertEvents(db.pool, topic);
+		const [seen] = await first;
+		const seqs = Array.from({ length: 2_500 }, () => null);
+		const missed = await insertEvents(db.pool, topic, seqs);
+		await insertEvents(db.pool, `trades:${randomUUID()}`);
+
+		const pages = (await replayed(topic, seen!.cursor)) as string[][];
+		expect(pages.map((page) => page.length)).toEqual([1_000, 1_000, 500]);
+		expect(pages.flat()).toEqual(missed);
+		// From the middle of a page: the rest of it, as streamTopic's catch-up reads it.
+		const replay = replayAfter(db.pool, [topic], seen!.cursor, () => new Error('refused'))!;
+		const pagesOf = async (pages: AsyncIterable<HubEvent[]>) => {
+			const all: HubEvent[][] = [];
+			for await (const page of pages) all.push(page);
+			return all;
+		};
+		const [firstPage] = await pagesOf(replay());
+		const rest = await pagesOf(replay(firstPage![499]!.cursor));
+		expect(rest.flat().map((event) => event.id)).toEqual(missed.slice(500));
+
+		const [from, to, id] = seen!.cursor.split('/') as [string, string, string];
+		const future = to.replace(
+			/^(\d+):(\d+):.*$/,
+			(_, xmin, xmax) => `${xmin}:${BigInt(xmax) + 1_000_000n}:`
+		);
+		expect(await replayed(topic, `${from}/${future}/${id}`)).toBe('ahead');
+		expect(await replayed(topic, `${from}/${to}/${BigInt(missed.at(-1)!) + 1_000_000n}`)).toBe(
+			'ahead'
+		);
+		expect(await replayed(topic, 'yesterday')).toBe('ahead');
+		await db.pool.query('DELETE FROM events WHERE id <= $1::bigint', [id]);
+		expect(await replayed(topic, seen!.cursor)).toBe('pruned');
 	});
 });

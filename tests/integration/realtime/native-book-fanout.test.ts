@@ -457,7 +457,9 @@ describe('books.onUpdate channel, driven by hand', () => {
 			userId: null,
 			bookSeq: String(seq),
 			payload: Object.freeze({ levels: levels.map((level) => ({ ...level, orders: 1 })) }),
-			createdAt: new Date()
+			createdAt: new Date(),
+			xid: '1',
+			cursor: String(seq)
 		};
 		for (const listener of [...listeners]) listener(event);
 	};

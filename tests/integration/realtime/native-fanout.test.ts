@@ -29,6 +29,7 @@ import { appClient, startAppSocketServer, type AppSocketServer } from '../../fix
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
 import { aTrader, callerFor, type TestServices } from '../../fixtures/services';
+import { eventIdOf } from '../../fixtures/event-cursor';
 
 let db: TestDatabase;
 let app: AppSocketServer;
@@ -396,7 +397,7 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 			await received.reached(5);
 			expect(sockets).toHaveLength(2);
 			expect(received.items.map((item) => item.data.priceCents)).toEqual([30, 31, 32, 33, 34]);
-			const ids = received.items.map((item) => BigInt(item.id));
+			const ids = received.items.map((item) => BigInt(eventIdOf(item.id)));
 			expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 			expect(new Set(ids).size).toBe(5);
 			expect(nativeStats().subscribers).toBe(1);
@@ -495,7 +496,7 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 					ids.push(id);
 					// Listening by the first item: a trade now comes live, after the replay.
 					if (ids.length === 1) placed = trade(market, optionId, 77);
-					if (!missed.has(id)) break;
+					if (!missed.has(eventIdOf(id))) break;
 				}
 				await items.return?.();
 			} else {
@@ -505,7 +506,7 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 						onStarted: () => void (placed = trade(market, optionId, 77)),
 						onData: ({ id }: { id: string }) => {
 							ids.push(id);
-							if (!missed.has(id)) resolve();
+							if (!missed.has(eventIdOf(id))) resolve();
 						},
 						onError: reject
 					};
@@ -526,10 +527,10 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 			const lastEventId = String(await newestEventId());
 			const missed = await outboxTrades(market, optionId, missedCount);
 			const ids = await untilLive(stream, market, lastEventId, new Set(missed.map(String)));
-			expect(ids.map(BigInt), stream).toEqual([
-				...missed,
-				BigInt(await lastTradeEventId(optionId))
-			]);
+			expect(
+				ids.map((id) => BigInt(eventIdOf(id))),
+				stream
+			).toEqual([...missed, BigInt(await lastTradeEventId(optionId))]);
 		}
 		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
 	});
@@ -628,7 +629,7 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 		const item = await first;
 		expect(item.done).toBe(false);
 		expect(item.value).toEqual([
-			expect.stringMatching(/^\d+$/),
+			expect.stringMatching(/^\d+:\d+:[\d,]*\/\d+:\d+:[\d,]*\/\d+$/),
 			expect.objectContaining({ priceCents: 66 }),
 			expect.anything()
 		]);

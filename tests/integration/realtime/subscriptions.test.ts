@@ -12,6 +12,7 @@ import { ClientBook, committedBook, placeRandomOrders } from '../../fixtures/boo
 import { aMarket } from '../../fixtures/markets';
 import { appClient, startAppSocketServer, type AppSocketServer } from '../../fixtures/app-socket';
 import { aTrader, callerFor, type TestServices } from '../../fixtures/services';
+import { eventIdOf } from '../../fixtures/event-cursor';
 
 let db: TestDatabase;
 let app: AppSocketServer;
@@ -342,7 +343,7 @@ describe('trades.onTrade', () => {
 			const [live] = await itemsOf(1, undefined, () => void trade(40));
 			for (const price of [41, 42]) await trade(price);
 			// From just before the live one: it and the two missed, from the outbox.
-			const replayed = await itemsOf(3, String(BigInt(live!.id) - 1n));
+			const replayed = await itemsOf(3, String(BigInt(eventIdOf(live!.id)) - 1n));
 			const rows = await (await callerFor(services, null)).books.trades({ optionId });
 			const oldestFirst = rows.toReversed();
 			expect(live!.data).toEqual(oldestFirst[0]);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventHub } from './hub';
 import type { HubEvent } from './outbox';
+import { cursorText } from './cursor';
 import { streamTopic, type TopicStreamItem } from './stream';
 
 const TOPIC = 'trades:x';
@@ -17,7 +18,9 @@ function anEvent(id: number): HubEvent {
 		userId: null,
 		bookSeq: null,
 		payload: { id },
-		createdAt: new Date(0)
+		createdAt: new Date(0),
+		xid: String(id),
+		cursor: String(id)
 	};
 }
 
@@ -43,6 +46,21 @@ async function firstItems(stream: AsyncGenerator<TopicStreamItem>, count: number
 }
 
 describe('streamTopic resuming', () => {
+	it('does not send again a live event the client had before it went away', async () => {
+		const { hub, deliver } = manualHub();
+		// The client had every transaction up to xid 10, and event 7 of those that ended by 20.
+		const lastEventId = cursorText('10:10:', '10:20:', '7');
+		const stream = streamTopic(hub, TOPIC, { lastEventId });
+		const first = firstItems(stream, 2);
+		await Promise.resolve();
+		const event = (id: number, xid: number) => ({ ...anEvent(id), xid: String(xid) });
+		// A hub behind the one it left delivers them again: the first three it had.
+		for (const late of [event(3, 9), event(6, 15), event(7, 12), event(5, 25), event(8, 15)]) {
+			deliver(late);
+		}
+		expect(await first).toEqual(['5', '8']);
+	});
+
 	it('reads the live events it could not buffer during the replay from the outbox again', async () => {
 		const { hub, deliver } = manualHub();
 		const missed = anEvent(2);

@@ -1,6 +1,7 @@
 // A hub subscription as an async stream with a bounded buffer, for subscription procedures: a
 // consumer that falls behind loses the buffered events and is told to start over from a
 // snapshot, so a slow client never grows the server's memory or holds the hub back.
+import { covers, parseCursor } from './cursor';
 import type { EventHub } from './hub';
 import type { HubEvent } from './outbox';
 
@@ -15,16 +16,23 @@ export interface TopicStreamOptions {
 	/**
 	 * What a reconnecting client missed, in pages (see replayAfter): the stream first sends them
 	 * from the outbox (read after subscribing, so nothing falls between), then goes live. Given an
-	 * id, the events after that one instead (see catchUp).
+	 * event's cursor, the events after that one instead (see catchUp).
 	 */
-	replay?: (afterId?: string) => AsyncIterable<readonly HubEvent[]>;
+	replay?: (after?: string) => AsyncIterable<readonly HubEvent[]>;
+	/**
+	 * The cursor the client resumes from (its `lastEventId`): a live event it was sent before it
+	 * went away is not sent again. The hub of the process it comes back to may be behind the one
+	 * it left.
+	 */
+	lastEventId?: string | null;
 }
 
 /**
  * The live events that came during a replay while its subscriber's hold was full (their ids in
- * `unheld`), read from the outbox after the last event `replayed` sent: the hub delivered them,
- * so they committed and the outbox has them. Each one found leaves `unheld`; what is still there
- * afterwards is lost. Reads again while more come, and stops when a read finds none of them.
+ * `unheld`), read from the outbox after the last event the replay sent (`replayed`, its cursor):
+ * the hub delivered them, so they committed and the outbox has them. Each one found leaves
+ * `unheld`; what is still there afterwards is lost. Reads again while more come, and stops when
+ * a read finds none of them.
  */
 export async function catchUp(
 	replay: NonNullable<TopicStreamOptions['replay']>,
@@ -38,7 +46,7 @@ export async function catchUp(
 		const before = unheld.size;
 		for await (const page of replay(after)) {
 			for (const event of page) if (unheld.delete(event.id)) caught.push(event);
-			after = page.at(-1)?.id ?? after;
+			after = page.at(-1)?.cursor ?? after;
 			if (unheld.size === 0 || ended()) break;
 		}
 		if (unheld.size === before) break;
@@ -53,8 +61,9 @@ export async function catchUp(
 export async function* streamTopic(
 	hub: EventHub,
 	topic: string | readonly string[],
-	{ maxBuffered = 1_000, signal, replay }: TopicStreamOptions = {}
+	{ maxBuffered = 1_000, signal, replay, lastEventId }: TopicStreamOptions = {}
 ): AsyncGenerator<TopicStreamItem, void, undefined> {
+	const resumedFrom = lastEventId ? parseCursor(lastEventId) : null;
 	let buffer: HubEvent[] = [];
 	let dropped = 0;
 	let wake: (() => void) | null = null;
@@ -68,7 +77,7 @@ export async function* streamTopic(
 	 */
 	const unbuffered = new Set<string>();
 	const listener = (event: HubEvent) => {
-		if (replayed.delete(event.id)) return;
+		if (replayed.delete(event.id) || (resumedFrom && covers(resumedFrom, event))) return;
 		if (buffer.length < maxBuffered) {
 			buffer.push(event);
 		} else if (replaying) {
@@ -94,7 +103,7 @@ export async function* streamTopic(
 				buffer = buffer.filter((event) => !ids.delete(event.id));
 				for (const id of ids) replayed.add(id);
 				for (const event of missed) yield { type: 'event', event };
-				last = missed.at(-1)?.id ?? last;
+				last = missed.at(-1)?.cursor ?? last;
 			}
 			// After those the buffer holds (they came first), and before anything live.
 			const caught = await catchUp(replay, last, unbuffered, () => signal?.aborted ?? false);

@@ -36,8 +36,9 @@ class ManualHub {
 	}
 
 	event(topic: string, payload: object, kind = 'trade'): HubEvent {
+		const id = String(this.#nextId++);
 		return {
-			id: String(this.#nextId++),
+			id,
 			topic,
 			kind,
 			optionId: null,
@@ -45,7 +46,9 @@ class ManualHub {
 			userId: null,
 			bookSeq: null,
 			payload: Object.freeze(payload),
-			createdAt: new Date(Date.UTC(2026, 10, 29))
+			createdAt: new Date(Date.UTC(2026, 10, 29)),
+			xid: id,
+			cursor: id
 		};
 	}
 

@@ -36,6 +36,7 @@ import {
 	type HubEvent,
 	type TopicStreamOptions
 } from '../events';
+import { covers, parseCursor, type EventCursor } from '../events/cursor';
 import { deepFreeze } from '../events/outbox';
 import { subscriptionTargetOf, type FrameCodec, type SubscriptionTarget } from './frame';
 
@@ -48,12 +49,14 @@ export interface FanoutSpec<T> {
 	kind: string;
 	topics: readonly string[];
 	/**
-	 * What subscribers are sent for an event (tracked by its id), or undefined to skip it. Called
+	 * What subscribers are sent for an event (tracked by its cursor), or undefined to skip it. Called
 	 * once per event and kind, however many subscribers there are (see sharedPayloadOf).
 	 */
 	payloadOf: (event: HubEvent) => T | undefined;
 	/** A reconnecting client's missed events, in pages (see replayAfter). */
 	replay?: TopicStreamOptions['replay'];
+	/** Where that client resumes from: live events it was sent before are not sent again. */
+	lastEventId?: string | null;
 	/**
 	 * Most live events held for one subscriber while its replay is read. Beyond it only their ids
 	 * are kept: the call ends with `fellBehind()` if the replay does not send them all, as it does
@@ -93,17 +96,17 @@ async function* streamTracked<T>(
 	signal: AbortSignal | undefined
 ): AsyncGenerator<TrackedEnvelope<T>, void, unknown> {
 	const spec = await load();
-	const { hub, topics, replay } = spec;
-	for await (const item of streamTopic(hub, topics, { signal, replay })) {
+	const { hub, topics, replay, lastEventId } = spec;
+	for await (const item of streamTopic(hub, topics, { signal, replay, lastEventId })) {
 		if (item.type === 'overflow') throw fellBehind();
 		const payload = sharedPayloadOf(spec, item.event);
-		if (payload !== undefined) yield tracked(item.event.id, payload);
+		if (payload !== undefined) yield tracked(item.event.cursor, payload);
 	}
 }
 
 /**
  * The error that ends a subscription that could not be sent every event in order: it resumes
- * with the last id it got (tRPC's client sends it as `lastEventId`) and is sent the rest.
+ * with the last tracked id it got (tRPC's client sends it as `lastEventId`) and is sent the rest.
  */
 export function fellBehind(): TRPCError {
 	return new TRPCError({
@@ -180,10 +183,14 @@ class Member {
 	constructor(
 		readonly socket: WebSocket,
 		readonly group: Group,
-		readonly maxHeld: number
+		readonly maxHeld: number,
+		/** The cursor it resumed from: live events it was sent before it went away are skipped. */
+		readonly resumedFrom: EventCursor | null
 	) {}
 
-	deliver(eventId: string, frame: Buffer): void {
+	deliver(event: HubEvent, frame: Buffer): void {
+		if (this.resumedFrom !== null && covers(this.resumedFrom, event)) return;
+		const eventId = event.id;
 		if (this.held !== null) {
 			if (this.held.length < this.maxHeld) this.held.push([eventId, frame]);
 			else this.unheld.add(eventId);
@@ -206,9 +213,9 @@ class Group {
 		readonly target: Omit<SubscriptionTarget, 'socket'>
 	) {}
 
-	publish(eventId: string, data: unknown): void {
-		const frame = frameOf(this.target, eventId, data);
-		for (const member of this.members) member.deliver(eventId, frame);
+	publish(event: HubEvent, data: unknown): void {
+		const frame = frameOf(this.target, event.cursor, data);
+		for (const member of this.members) member.deliver(event, frame);
 	}
 }
 
@@ -291,8 +298,11 @@ class Channel<T> {
 		return this.#groups.size;
 	}
 
-	join(target: SubscriptionTarget, maxHeld: number): Member {
-		return this.#groups.join(target, (group) => new Member(target.socket, group, maxHeld));
+	join(target: SubscriptionTarget, maxHeld: number, resumedFrom: EventCursor | null): Member {
+		return this.#groups.join(
+			target,
+			(group) => new Member(target.socket, group, maxHeld, resumedFrom)
+		);
 	}
 
 	leave(member: Member): void {
@@ -305,7 +315,7 @@ class Channel<T> {
 	#publish(event: HubEvent): void {
 		const data = sharedPayloadOf(this.spec, event);
 		if (data === undefined) return;
-		for (const group of this.#groups.values()) group.publish(event.id, data);
+		for (const group of this.#groups.values()) group.publish(event, data);
 	}
 }
 
@@ -457,7 +467,11 @@ class NativeSubscription<T> extends NativeIterator<T> {
 			this.fail(error);
 			return;
 		}
-		const member = channel.join(this.target, spec.maxHeld ?? DEFAULT_MAX_HELD);
+		const member = channel.join(
+			this.target,
+			spec.maxHeld ?? DEFAULT_MAX_HELD,
+			spec.lastEventId ? parseCursor(spec.lastEventId) : null
+		);
 		this.#channel = channel;
 		this.#member = member;
 		if (spec.replay) {
@@ -474,7 +488,9 @@ class NativeSubscription<T> extends NativeIterator<T> {
 		const skip = new Set<string>();
 		const send = (event: HubEvent) => {
 			const payload = sharedPayloadOf(spec, event);
-			if (payload !== undefined) sendFrame(member.socket, frameOf(this.target, event.id, payload));
+			if (payload !== undefined) {
+				sendFrame(member.socket, frameOf(this.target, event.cursor, payload));
+			}
 		};
 		let last: string | undefined;
 		for await (const missed of replay()) {
@@ -484,7 +500,7 @@ class NativeSubscription<T> extends NativeIterator<T> {
 				if (!member.unheld.delete(event.id)) skip.add(event.id);
 				send(event);
 			}
-			last = missed.at(-1)?.id ?? last;
+			last = missed.at(-1)?.cursor ?? last;
 		}
 		const caught = await catchUp(replay, last, member.unheld, () => this.ended);
 		if (this.ended) return;

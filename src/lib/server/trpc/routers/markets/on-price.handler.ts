@@ -6,12 +6,13 @@ import { replayAfter, type HubEvent } from '$lib/server/events';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
+import { lastEventIdInput } from '../last-event-id';
 import { refuseResume } from '../trades/refuse-resume';
 
 export const onPriceInput = z.strictObject({
 	marketId: z.uuid(),
 	/** Sent by tRPC's client on reconnect: the price of every trade after it is replayed first. */
-	lastEventId: z.string().regex(/^\d+$/).nullish()
+	lastEventId: lastEventIdInput
 });
 
 export interface PriceUpdate {
@@ -50,7 +51,8 @@ export function onPrice({
 				topics,
 				input.lastEventId,
 				refuseResume('the market again (markets.get)')
-			)
+			),
+			lastEventId: input.lastEventId
 		};
 	});
 }

@@ -4,15 +4,17 @@
 import { z } from 'zod';
 import { MARKET_STATUS_EVENT, marketStatusJson } from '$lib/engine/lifecycle';
 import type { HubEvent } from '$lib/server/events';
+import { cursorText } from '$lib/server/events/cursor';
 import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { MarketStatus } from '$lib/shared/markets';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
+import { lastEventIdInput } from '../last-event-id';
 
 export const onStatusInput = z.strictObject({
 	marketId: z.uuid(),
 	/** Sent by tRPC's client on reconnect; the current status is sent whatever it is. */
-	lastEventId: z.string().regex(/^\d+$/).nullish()
+	lastEventId: lastEventIdInput
 });
 
 export interface MarketStatusUpdate {
@@ -32,8 +34,13 @@ export function onStatus({
 }: FanoutCall & { ctx: Context; input: z.infer<typeof onStatusInput> }) {
 	const topic = `market:${input.marketId}`;
 	const current = async (): Promise<HubEvent[]> => {
-		const { rows } = await ctx.db.pool.query<{ event_id: string; state: MarketStatusUpdate }>(
-			`SELECT (SELECT coalesce(max(id), 0) FROM events)::text AS event_id, ${marketStatusJson('m')} AS state
+		const { rows } = await ctx.db.pool.query<{
+			event_id: string;
+			snapshot: string;
+			state: MarketStatusUpdate;
+		}>(
+			`SELECT (SELECT coalesce(max(id), 0) FROM events)::text AS event_id,
+			        pg_current_snapshot()::text AS snapshot, ${marketStatusJson('m')} AS state
 			   FROM markets m WHERE m.id = $1`,
 			[input.marketId]
 		);
@@ -49,7 +56,10 @@ export function onStatus({
 				userId: null,
 				bookSeq: null,
 				payload: row.state,
-				createdAt: new Date()
+				createdAt: new Date(),
+				// Not an event of the outbox: the status as of this snapshot.
+				xid: '0',
+				cursor: cursorText(row.snapshot, row.snapshot, row.event_id)
 			}
 		];
 	};

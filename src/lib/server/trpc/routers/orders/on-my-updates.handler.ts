@@ -1,16 +1,11 @@
 // The signed-in trader's order changes (status, fills) as their transactions commit. A client
 // that reconnects with `lastEventId` first gets the updates it missed, from the outbox; when it
-// missed more than MAX_ORDER_REPLAY, the outbox no longer holds all it missed, its id is past the
-// newest event (another database's, or garbage), or its last item was a resync, it is told to
+// missed more than MAX_ORDER_REPLAY, the outbox no longer holds all it missed, its cursor was not
+// handed out here (another database's, or garbage), or its last item was a resync, it is told to
 // resync (re-read its orders) instead. Both come after the live subscription exists, so nothing
 // falls between.
 import { tracked } from '@trpc/server';
-import {
-	readTopicEventsAfter,
-	resumePointOf,
-	streamTopic,
-	type HubEvent
-} from '$lib/server/events';
+import { replayAfter, streamTopic, type HubEvent } from '$lib/server/events';
 import type { FillView, OrderView } from '$lib/shared/orders';
 import type { AuthedContext } from '../../context';
 import type { OnMyUpdatesInput } from './on-my-updates.schema';
@@ -19,6 +14,9 @@ import type { OnMyUpdatesInput } from './on-my-updates.schema';
 export const MAX_ORDER_REPLAY = 1_000;
 
 const RESYNC = 'resync';
+
+/** What replayAfter refuses: the client resyncs instead. */
+class Unreplayable extends Error {}
 
 export async function* onMyOrderUpdates({
 	ctx,
@@ -41,30 +39,41 @@ export async function* onMyOrderUpdates({
 			userId: ctx.user.id,
 			bookSeq: null,
 			payload: null,
-			createdAt: new Date()
+			createdAt: new Date(),
+			xid: '0',
+			cursor: afterId
 		}
 	];
-	const missedAfter = async (afterId: string) => {
-		if (!/^\d+$/.test(afterId)) return resync(afterId);
-		const missed = await readTopicEventsAfter(ctx.db.pool, [topic], afterId, MAX_ORDER_REPLAY + 1);
-		if (missed.length > MAX_ORDER_REPLAY) return resync(afterId);
-		// That is all it missed only when the outbox held every event after its id: none
-		// pruned since, and the id one it handed out (else nothing is after it).
-		const point = await resumePointOf(ctx.db.pool, afterId);
-		return point === 'held' ? missed : resync(afterId);
+	const missedAfter = async (from: string): Promise<HubEvent[]> => {
+		const pages = replayAfter(ctx.db.pool, [topic], from, () => new Unreplayable())!;
+		const missed: HubEvent[] = [];
+		try {
+			for await (const page of pages()) {
+				missed.push(...page);
+				if (missed.length > MAX_ORDER_REPLAY) return resync(from);
+			}
+		} catch (error) {
+			if (error instanceof Unreplayable) return resync(from);
+			throw error;
+		}
+		return missed;
 	};
 	const replay = after
 		? async function* (from: string = after) {
 				yield await missedAfter(from);
 			}
 		: undefined;
-	for await (const item of streamTopic(ctx.events, topic, { signal, replay })) {
+	for await (const item of streamTopic(ctx.events, topic, {
+		signal,
+		replay,
+		lastEventId: after
+	})) {
 		if (item.type === 'overflow' || item.event.kind === RESYNC) {
 			yield tracked(`overflow-${Date.now()}`, { type: 'resync' as const });
 		} else if (item.event.kind === 'order') {
 			const update = orderUpdateOf(item.event.payload);
 			yield tracked(
-				item.event.id,
+				item.event.cursor,
 				update ? { type: 'order' as const, ...update } : { type: 'resync' as const }
 			);
 		}

@@ -1,4 +1,4 @@
-// Every trade of one option as it happens (not conflated), tracked by its outbox event id, with
+// Every trade of one option as it happens (not conflated), tracked by its outbox cursor, with
 // its time. Fanned out natively over the app's WebSocket (see ws/fanout.ts). A `lastEventId` is
 // resumed after exactly, or refused when the outbox cannot tell what its client missed.
 import { z } from 'zod';
@@ -7,11 +7,12 @@ import { fanOutTracked, type FanoutCall } from '$lib/server/ws/fanout';
 import type { Context } from '../../context';
 import { refuseResume } from './refuse-resume';
 import type { TradeRow } from '../books/trades.schema';
+import { lastEventIdInput } from '../last-event-id';
 
 export const onTradeInput = z.strictObject({
 	optionId: z.uuid(),
 	/** Sent by tRPC's client on reconnect: every trade after it is replayed first. */
-	lastEventId: z.string().regex(/^\d+$/).nullish()
+	lastEventId: lastEventIdInput
 });
 
 /** A trade as it happens: the row `books.trades` lists for it. */
@@ -42,6 +43,7 @@ export function onTrade({
 			[topic],
 			input.lastEventId,
 			refuseResume('the trades again (books.trades)')
-		)
+		),
+		lastEventId: input.lastEventId
 	});
 }
