@@ -236,7 +236,8 @@ describe('sessions', () => {
 		await revokeSession(db.prisma, hashToken(one.token));
 		expect(await findActiveSession(db.prisma, one.token)).toBeNull();
 		expect(await findActiveSession(db.prisma, two.token)).not.toBeNull();
-		expect(await revokeUserSessions(db.prisma, user.id)).toHaveLength(2);
+		const byThemself = { id: user.id, clientAddress: null };
+		expect(await revokeUserSessions(db.prisma, user.id, byThemself)).toHaveLength(2);
 		expect(await findActiveSession(db.prisma, two.token)).toBeNull();
 		expect(await findActiveSession(db.prisma, three.token)).toBeNull();
 	});

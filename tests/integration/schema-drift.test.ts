@@ -311,6 +311,16 @@ describe('the migrated database', () => {
 			/append-only/
 		);
 		await expect(db.pool.query(`DELETE FROM flag_audit`)).rejects.toThrow(/append-only/);
+		await db.pool.query(
+			`WITH u AS (INSERT INTO users (id, email, display_name, password_hash)
+			            VALUES (gen_random_uuid(), 'audited@test.betwise.dev', 'Audited', 'x') RETURNING id)
+			 INSERT INTO account_audit (user_id, actor_id, action, detail)
+			 SELECT id, id, 'SESSIONS_REVOKED', '{"revoked": 1, "apiKeys": 0}' FROM u`
+		);
+		await expect(
+			db.pool.query(`UPDATE account_audit SET client_address = '203.0.113.9'`)
+		).rejects.toThrow(/append-only/);
+		await expect(db.pool.query(`DELETE FROM account_audit`)).rejects.toThrow(/append-only/);
 	});
 
 	it('enforces the price and quantity ranges that Postgres can check', async () => {

@@ -11,7 +11,7 @@ import {
 } from '../../src/lib/server/auth/sessions';
 import { EventHub } from '../../src/lib/server/events';
 import { createTestDatabase, type TestDatabase } from '../fixtures/database';
-import { aTrader } from '../fixtures/services';
+import { anAdmin, aTrader } from '../fixtures/services';
 
 let db: TestDatabase;
 let hub: EventHub;
@@ -83,7 +83,8 @@ describe('the session cache', () => {
 		expect(await cache.find(one.token)).not.toBeNull();
 		expect(await cache.find(two.token)).not.toBeNull();
 		const heard = revocationHeard(hashToken(two.token));
-		await revokeUserSessions(db.prisma, user.id);
+		const admin = await anAdmin(db);
+		await revokeUserSessions(db.prisma, user.id, { id: admin.id, clientAddress: null });
 		await heard;
 		expect(await cache.find(one.token)).toBeNull();
 		expect(await cache.find(two.token)).toBeNull();

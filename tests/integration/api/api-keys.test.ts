@@ -205,6 +205,7 @@ describe('a program with a key, over HTTP', () => {
 		const api = program(secret);
 		for (const call of [
 			() => api.apiKeys.list.query(),
+			() => api.apiKeys.activity.query(),
 			() => api.apiKeys.create.mutate({ label: 'another', access: 'TRADE' }),
 			() => api.apiKeys.revoke.mutate({ id: key.id }),
 			() => api.auth.logout.mutate(),
@@ -218,6 +219,16 @@ describe('a program with a key, over HTTP', () => {
 		}
 		// Still there, and still the admin's only key.
 		expect((await site.apiKeys.list()).map(({ id }) => id)).toEqual([key.id]);
+	});
+
+	it('may not read who made or revoked keys, with read access either', async () => {
+		const { site } = await aSiteTrader();
+		const { secret } = await site.apiKeys.create({ label: 'reader', access: 'READ' });
+		expect(await refusal(program(secret).apiKeys.activity.query())).toMatchObject({
+			domainCode: 'API_KEY_NOT_ALLOWED',
+			status: 403
+		});
+		expect((await site.apiKeys.activity()).items).toHaveLength(1);
 	});
 
 	it('refuses a wrong, malformed, revoked or expired key by name, even where no sign-in is needed', async () => {
@@ -283,7 +294,8 @@ describe('a program with a key, on the WebSocket', () => {
 		});
 		// The other key lives on until the trader is signed out everywhere.
 		expect((await program(other).auth.me.query())?.id).toBe(user.id);
-		await revokeUserSessions(db.prisma, user.id);
+		const admin = await anAdmin(db);
+		await revokeUserSessions(db.prisma, user.id, { id: admin.id, clientAddress: null });
 		expect(await second.closed).toBe(SESSION_CLOSE_CODE);
 		await Promise.all([first.close(), second.close()]);
 	});

@@ -164,11 +164,12 @@ beforeAll(async () => {
 	}
 	const keyHolder = await aTrader(db, { cashCents: 100_000n });
 	for (const access of ['READ', 'TRADE'] as const) {
-		const made = await createApiKey(db.prisma, keyHolder.id, {
-			label: access,
-			access,
-			expiresInDays: 1
-		});
+		const made = await createApiKey(
+			db.prisma,
+			keyHolder.id,
+			{ label: access, access, expiresInDays: 1 },
+			{ id: keyHolder.id, clientAddress: null }
+		);
 		if (!made.ok) throw new Error(made.code);
 		bearer[access] = `Bearer ${made.secret}`;
 	}

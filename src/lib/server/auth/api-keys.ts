@@ -1,11 +1,13 @@
 // API keys: what a trading program signs in with. A key is a session of kind API_KEY (see
 // sessions.ts), so the session cache, revocation and the closing of its sockets serve keys as
 // they serve browsers. The key itself is shown once, when it is made; the database keeps only
-// its SHA-256 and a hint of its first and last characters.
+// its SHA-256 and a hint of its first and last characters. Making or revoking one is recorded
+// in the account audit (account-audit.ts) in the same transaction.
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyAccess } from '$lib/shared/api-keys';
 import type { PrismaClient } from '../db/generated/client';
-import { hashToken, revokeSession } from './sessions';
+import { recordAccountChange, type AccountActor } from './account-audit';
+import { hashToken, revocationAnnouncement } from './sessions';
 
 /** What every key starts with, so that a leaked one is recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'bwk_';
@@ -65,11 +67,15 @@ function toRow(row: {
 	};
 }
 
-/** Makes a key for the user, unless they already hold MAX_LIVE_API_KEYS live ones. */
+/**
+ * Makes a key for the user, unless they already hold MAX_LIVE_API_KEYS live ones, and records
+ * it in the account audit as made `by` that actor.
+ */
 export async function createApiKey(
 	prisma: PrismaClient,
 	userId: string,
-	input: { label: string; access: ApiKeyAccess; expiresInDays: number }
+	input: { label: string; access: ApiKeyAccess; expiresInDays: number },
+	by: AccountActor
 ): Promise<CreateApiKeyResult> {
 	const secret = API_KEY_PREFIX + randomBytes(32).toString('base64url');
 	return prisma.$transaction(async (tx) => {
@@ -90,7 +96,9 @@ export async function createApiKey(
 			},
 			select: keyColumns
 		});
-		return { ok: true, key: toRow(row), secret } as const;
+		const key = toRow(row);
+		await recordAccountChange(tx, userId, by, { action: 'API_KEY_CREATED', key });
+		return { ok: true, key, secret } as const;
 	});
 }
 
@@ -104,19 +112,29 @@ export async function listApiKeys(prisma: PrismaClient, userId: string): Promise
 	return rows.map(toRow);
 }
 
-/** Revokes one of the user's live API keys; false when they have no such key. */
+/**
+ * Revokes one of the user's live API keys and records it in the account audit as revoked `by`
+ * that actor; false (and no audit entry) when they have no such key.
+ */
 export async function revokeApiKey(
 	prisma: PrismaClient,
 	userId: string,
-	keyId: string
+	keyId: string,
+	by: AccountActor
 ): Promise<boolean> {
-	const key = await prisma.session.findFirst({
-		where: { id: keyId, ...liveKeysOf(userId) },
-		select: { id: true }
+	return prisma.$transaction(async (tx) => {
+		// The one statement that finds the key live also revokes it, so of two revokes at once
+		// only one changes it and is recorded; the other finds no live key.
+		const [row] = await tx.session.updateManyAndReturn({
+			where: { id: keyId, ...liveKeysOf(userId) },
+			data: { revokedAt: new Date() },
+			select: keyColumns
+		});
+		if (!row) return false;
+		await revocationAnnouncement(tx, [row.id]);
+		await recordAccountChange(tx, userId, by, { action: 'API_KEY_REVOKED', key: toRow(row) });
+		return true;
 	});
-	if (!key) return false;
-	await revokeSession(prisma, key.id);
-	return true;
 }
 
 /** How stale a key's lastUsedAt may get: a key in use writes it at most this often. */

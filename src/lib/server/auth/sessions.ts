@@ -1,8 +1,9 @@
 // Cookie sessions: the browser holds a random token; the database holds only its SHA-256, so a
 // leaked sessions table cannot be replayed. Sessions expire and can be revoked.
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyAccess, PrismaClient, Role, SessionKind } from '../db/generated/client';
+import type { ApiKeyAccess, Prisma, PrismaClient, Role, SessionKind } from '../db/generated/client';
 import { EVENTS_CHANNEL } from '../events/hub';
+import { recordAccountChange, type AccountActor } from './account-audit';
 
 export const SESSION_COOKIE = 'betwise_session';
 
@@ -69,21 +70,32 @@ export async function findActiveSession(
 /** Outbox topic on which revoked session ids travel to every app process (their caches, sockets). */
 export const SESSIONS_TOPIC = 'sessions';
 
+/**
+ * The outbox event that tells every process these sessions are revoked (their caches, sockets):
+ * sent with the revocation, in its transaction.
+ */
+export function revocationAnnouncement(
+	db: PrismaClient | Prisma.TransactionClient,
+	sessionIds: string[]
+) {
+	const payload = JSON.stringify({ sessionIds });
+	return db.$executeRaw`
+		WITH inserted AS (
+		  INSERT INTO events (topic, kind, payload)
+		  VALUES (${SESSIONS_TOPIC}, 'session.revoked', ${payload}::json)
+		  RETURNING id)
+		SELECT pg_notify(${EVENTS_CHANNEL}, id::text) FROM inserted`;
+}
+
 /** The revocation and its outbox event in one transaction, so every process hears of it. */
 async function revokeAndAnnounce(prisma: PrismaClient, sessionIds: string[]): Promise<void> {
 	if (sessionIds.length === 0) return;
-	const payload = JSON.stringify({ sessionIds });
 	await prisma.$transaction([
 		prisma.session.updateMany({
 			where: { id: { in: sessionIds }, revokedAt: null },
 			data: { revokedAt: new Date() }
 		}),
-		prisma.$executeRaw`
-			WITH inserted AS (
-			  INSERT INTO events (topic, kind, payload)
-			  VALUES (${SESSIONS_TOPIC}, 'session.revoked', ${payload}::json)
-			  RETURNING id)
-			SELECT pg_notify(${EVENTS_CHANNEL}, id::text) FROM inserted`
+		revocationAnnouncement(prisma, sessionIds)
 	]);
 }
 
@@ -91,13 +103,32 @@ export async function revokeSession(prisma: PrismaClient, sessionId: string): Pr
 	await revokeAndAnnounce(prisma, [sessionId]);
 }
 
-/** Revokes every live session of a user, API keys too; returns their ids (to close their sockets). */
-export async function revokeUserSessions(prisma: PrismaClient, userId: string): Promise<string[]> {
-	const live = await prisma.session.findMany({
-		where: { userId, revokedAt: null },
-		select: { id: true }
+/**
+ * Revokes every session of a user not revoked yet, API keys too, and records who did it in the
+ * account audit, all in one transaction; returns their ids (to close their sockets). A user with
+ * none gets no audit entry: nothing changed.
+ */
+export async function revokeUserSessions(
+	prisma: PrismaClient,
+	userId: string,
+	by: AccountActor
+): Promise<string[]> {
+	return prisma.$transaction(async (tx) => {
+		const revoked = await tx.session.updateManyAndReturn({
+			where: { userId, revokedAt: null },
+			data: { revokedAt: new Date() },
+			select: { id: true, kind: true }
+		});
+		if (revoked.length === 0) return [];
+		const ids = revoked.map((session) => session.id);
+		await revocationAnnouncement(tx, ids);
+		await recordAccountChange(tx, userId, by, {
+			action: 'SESSIONS_REVOKED',
+			sessions: {
+				revoked: ids.length,
+				apiKeys: revoked.filter((session) => session.kind === 'API_KEY').length
+			}
+		});
+		return ids;
 	});
-	const ids = live.map((session) => session.id);
-	await revokeAndAnnounce(prisma, ids);
-	return ids;
 }

@@ -1,5 +1,6 @@
 // The one tRPC context, built the same way for HTTP requests, server-side page loads and
 // WebSocket connections: the database, the signed-in session, and where the call came from.
+import type { AccountActor } from '../auth/account-audit';
 import type { ActiveSession } from '../auth/sessions';
 import type { Services } from '../services';
 
@@ -51,3 +52,8 @@ export type AuthedContext = Context & {
 	user: NonNullable<Context['user']>;
 	session: NonNullable<Context['session']>;
 };
+
+/** The signed-in caller as the account audit names them: who, and from which client address. */
+export function actorOf(ctx: AuthedContext): AccountActor {
+	return { id: ctx.user.id, clientAddress: ctx.clientAddress || null };
+}

@@ -1,6 +1,8 @@
 // Support staff look one user up: their cash, open positions, recent orders (each with the
-// engine that served it) and live API keys, so a question about "my order" (or a program trading
-// as them) can be answered without the database.
+// engine that served it), live API keys and account activity, so a question about "my order" (or
+// a program trading as them, or who made or revoked its key) can be answered without the
+// database.
+import { readAccountAudit } from '$lib/server/auth/account-audit';
 import { listApiKeys } from '$lib/server/auth/api-keys';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
@@ -29,7 +31,7 @@ export async function userDetail({
 	if (!found) throw domainError('USER_NOT_FOUND', 'No such user');
 	const { disabledAt, ...user } = found;
 
-	const [accounts, positions, orders, apiKeys] = await Promise.all([
+	const [accounts, positions, orders, apiKeys, activity] = await Promise.all([
 		ctx.prisma.account.findMany({
 			where: { userId: user.id, kind: { in: ['TRADER_CASH', 'TRADER_RESERVED'] } },
 			select: { kind: true, balanceCents: true }
@@ -62,7 +64,8 @@ export async function userDetail({
 				option: { select: { label: true } }
 			}
 		}),
-		listApiKeys(ctx.prisma, user.id)
+		listApiKeys(ctx.prisma, user.id),
+		readAccountAudit(ctx.prisma, user.id, { limit: input.activityLimit })
 	]);
 
 	const balanceOf = (kind: string) =>
@@ -97,6 +100,7 @@ export async function userDetail({
 			marketSlug: market.slug,
 			optionLabel: option.label
 		})),
-		apiKeys
+		apiKeys,
+		activity: activity.items
 	};
 }

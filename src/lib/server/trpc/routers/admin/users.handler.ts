@@ -1,6 +1,7 @@
-// Support staff find users; admins can sign a user out everywhere.
+// Support staff find users; admins can sign a user out everywhere (recorded in the user's
+// account audit).
 import { revokeUserSessions } from '$lib/server/auth/sessions';
-import type { Context } from '../../context';
+import { actorOf, type AuthedContext, type Context } from '../../context';
 import { domainError } from '../../errors';
 import type { RevokeSessionsInput, SearchUsersInput } from './users.schema';
 
@@ -28,13 +29,19 @@ export async function searchUsers({ ctx, input }: { ctx: Context; input: SearchU
 	return users.map(({ disabledAt, ...user }) => ({ ...user, disabled: disabledAt !== null }));
 }
 
-export async function revokeSessions({ ctx, input }: { ctx: Context; input: RevokeSessionsInput }) {
+export async function revokeSessions({
+	ctx,
+	input
+}: {
+	ctx: AuthedContext;
+	input: RevokeSessionsInput;
+}) {
 	const user = await ctx.prisma.user.findUnique({
 		where: { id: input.userId },
 		select: { id: true }
 	});
 	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
-	const revoked = await revokeUserSessions(ctx.prisma, user.id);
+	const revoked = await revokeUserSessions(ctx.prisma, user.id, actorOf(ctx));
 	// At once here; other processes hear it through the outbox.
 	ctx.sessions.forget(revoked);
 	return { revoked: revoked.length };

@@ -1,6 +1,6 @@
 // Makes an API key for the trader; its secret is in this answer and nowhere else.
 import { createApiKey, MAX_LIVE_API_KEYS } from '$lib/server/auth/api-keys';
-import type { AuthedContext } from '../../context';
+import { actorOf, type AuthedContext } from '../../context';
 import { domainError } from '../../errors';
 import type { CreateApiKeyInput } from './create.schema';
 
@@ -11,7 +11,7 @@ export async function createMyApiKey({
 	ctx: AuthedContext;
 	input: CreateApiKeyInput;
 }) {
-	const result = await createApiKey(ctx.prisma, ctx.user.id, input);
+	const result = await createApiKey(ctx.prisma, ctx.user.id, input, actorOf(ctx));
 	if (!result.ok) {
 		throw domainError(
 			'API_KEY_LIMIT',

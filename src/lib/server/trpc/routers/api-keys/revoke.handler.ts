@@ -1,7 +1,7 @@
 // Revokes one of the trader's API keys: its calls fail from now on, and its sockets close in
 // every process.
 import { revokeApiKey } from '$lib/server/auth/api-keys';
-import type { AuthedContext } from '../../context';
+import { actorOf, type AuthedContext } from '../../context';
 import { domainError } from '../../errors';
 import type { RevokeApiKeyInput } from './revoke.schema';
 
@@ -12,7 +12,7 @@ export async function revokeMyApiKey({
 	ctx: AuthedContext;
 	input: RevokeApiKeyInput;
 }) {
-	if (!(await revokeApiKey(ctx.prisma, ctx.user.id, input.id))) {
+	if (!(await revokeApiKey(ctx.prisma, ctx.user.id, input.id, actorOf(ctx)))) {
 		throw domainError('UNKNOWN_API_KEY', `You have no live API key ${input.id}`);
 	}
 	// At once here; other processes hear it through the outbox.
