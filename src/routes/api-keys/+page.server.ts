@@ -5,5 +5,6 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	if (!event.locals.user) redirect(303, '/login?redirectTo=/api-keys');
 	const caller = await serverCaller(event);
-	return { keys: await caller.apiKeys.list(), origin: event.url.origin };
+	const [keys, activity] = await Promise.all([caller.apiKeys.list(), caller.apiKeys.activity()]);
+	return { keys, activity, origin: event.url.origin };
 };
