@@ -72,6 +72,11 @@ describe('user administration', () => {
 		await revoke.getByRole('button', { name: 'Sign out everywhere' }).click();
 		await revoke.getByRole('button', { name: 'Confirm: sign out everywhere' }).click();
 		await expectText(revoke, /Signed Bob Trader out of [1-9]\d* sessions?\./);
+		// Bob's key activity names the admin who did it.
+		await expectText(
+			admin.page.getByTestId('user-activity').getByTestId('activity-entry').first(),
+			/Signed out everywhere\s+by admin@betwise\.dev/
+		);
 		await screenshot(admin.page, 'support-users-revoked-1280');
 		// The trader's next page load finds no session.
 		await trader.page.goto('/portfolio');

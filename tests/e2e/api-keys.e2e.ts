@@ -1,7 +1,8 @@
 // API keys in the built app: a person makes one on the API keys page and copies it once; a
 // program then uses it as `Authorization: Bearer` over HTTP and on the WebSocket (production's
 // server.js); a read key cannot trade; revoking the key on the page refuses its calls and closes
-// its socket. The keys are Sam Support's, and they change no order or cash that other specs read.
+// its socket; the page's key activity shows each key made and revoked. The keys are Sam Support's,
+// and they change no order or cash that other specs read.
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { Browser } from 'playwright-core';
 import superjson from 'superjson';
@@ -11,6 +12,7 @@ import {
 	baseURL,
 	expectText,
 	launchBrowser,
+	PHONE,
 	screenshot,
 	signIn,
 	type SignedIn
@@ -94,6 +96,7 @@ describe('API keys', () => {
 		await expectText(table, 'e2e reader');
 		expect(await page.getByTestId('new-api-key-secret').count()).toBe(0);
 		expect(await table.innerText()).not.toContain(reader.slice(8, -4));
+		expect(await page.getByTestId('key-activity').innerText()).not.toContain(reader.slice(8, -4));
 		await screenshot(page, 'api-keys');
 
 		// Revoked on the page: its socket closes and its calls are refused.
@@ -109,9 +112,48 @@ describe('API keys', () => {
 		await socket.close();
 		expect(await table.innerText()).not.toContain('e2e reader');
 
+		// Key activity: the key made and then revoked, newest first, by its name and hint; Sam did
+		// both, so neither says staff did it.
+		const activity = page.getByTestId('key-activity').getByTestId('activity-entry');
+		await expectText(activity.first(), /Key revoked[\s\S]*e2e reader/);
+		const readerEntries = activity.filter({ hasText: 'e2e reader' });
+		expect(
+			await readerEntries.evaluateAll((rows) => rows.map((row) => row.dataset.action))
+		).toEqual(['API_KEY_REVOKED', 'API_KEY_CREATED']);
+		const readerHint = `${reader.slice(0, 8)}…${reader.slice(-4)}`;
+		for (const text of await readerEntries.allInnerTexts()) {
+			expect(text).toContain(readerHint);
+			expect(text).not.toContain('BetWise staff');
+		}
+
 		const traderRow = table.getByRole('row').filter({ hasText: 'e2e trader' });
 		await traderRow.getByRole('button', { name: 'Revoke e2e trader' }).click();
 		await traderRow.getByRole('button', { name: 'Confirm revoke' }).click();
 		await expectText(page.locator('main'), 'You have no API keys.');
+		await expectText(activity.first(), /Key revoked[\s\S]*e2e trader/);
+		expect(await activity.evaluateAll((rows) => rows.map((row) => row.dataset.action))).toEqual([
+			'API_KEY_REVOKED',
+			'API_KEY_REVOKED',
+			'API_KEY_CREATED',
+			'API_KEY_CREATED'
+		]);
+	});
+
+	it('show their key activity on a 375 px phone without scrolling sideways', async () => {
+		const phone = await signIn(browser, EMAIL, PHONE);
+		const { page } = phone;
+		await page.goto('/api-keys');
+		await page.getByTestId('key-activity').getByTestId('activity-entry').first().waitFor();
+		await page.getByTestId('key-activity').scrollIntoViewIfNeeded();
+		await screenshot(page, 'api-keys-activity-375');
+		const overflow = await page.evaluate(
+			() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+		);
+		expect(overflow, '/api-keys scrolls sideways').toBe(0);
+		const scroll = await page
+			.getByTestId('key-activity')
+			.evaluate((table) => table.scrollWidth - table.parentElement!.clientWidth);
+		expect(scroll, 'the key activity scrolls sideways').toBeLessThanOrEqual(0);
+		await phone.context.close();
 	});
 });
