@@ -422,6 +422,48 @@ describe('the native fan-out path', () => {
 		}
 	});
 
+	it('goes on, not ends with an error, when the hub delivers an event after the replay sent it', async () => {
+		const topic = 'trades:replayed-then-live';
+		const event = (n: number) => hub.event(topic, { n });
+		const seen = event(1);
+		const missed = [event(2), event(3)];
+		// Committed after the replay's read: one more than it may hold, so it reads them again.
+		const live = Array.from({ length: MAX_HELD + 1 }, (_, i) => event(4 + i));
+		let reread!: () => void;
+		const rereading = new Promise<void>((resolve) => (reread = resolve));
+		let releaseReread!: () => void;
+		const read = blockedReplay(seen.id, missed);
+		const outbox = [...missed, ...live];
+		// The first read as blockedReplay makes it; the read again waits for the test too.
+		const first = readMissed;
+		readMissed = async (afterId) => {
+			if (afterId === seen.id) return first(afterId);
+			reread();
+			await new Promise<void>((released) => (releaseReread = released));
+			return outbox.filter((each) => BigInt(each.id) > BigInt(afterId));
+		};
+		const client = await RawClient.open(nativeUrl);
+		try {
+			client.subscribe(1, { topic, lastEventId: seen.id });
+			await read.started;
+			for (const each of live) hub.deliver(each);
+			read.release();
+			await rereading;
+			// The hub is slower than the replay: it delivers one the replay sent already.
+			hub.deliver(missed[1]!);
+			releaseReread();
+			const failed = () => client.about(1).some((message) => 'error' in message);
+			await client.until(() => dataIdsOf(client).length >= outbox.length || failed());
+			expect(failed()).toBe(false);
+			const after = event(100);
+			hub.deliver(after);
+			await client.until(() => dataIdsOf(client).includes(after.id));
+			expect(dataIdsOf(client)).toEqual([...outbox.map((each) => each.id), after.id]);
+		} finally {
+			await client.close();
+		}
+	});
+
 	it("ends a resuming subscriber's call with an error, not a gap, when it could not hold a live event the replay lacks", async () => {
 		const topic = 'trades:held-too-many';
 		const event = (n: number) => hub.event(topic, { n });

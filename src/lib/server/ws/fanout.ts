@@ -177,7 +177,10 @@ class Member {
 	 * before the subscriber joined as well, which the replay sends anyway; only the others are lost.
 	 */
 	readonly unheld = new Set<string>();
-	/** Ids sent by the replay that the hub may still deliver live. */
+	/**
+	 * Ids the replay sent that the hub may still deliver live, from the first page on: one that
+	 * comes after its page is not held, and not sent again.
+	 */
 	skip: Set<string> | null = null;
 
 	constructor(
@@ -191,13 +194,13 @@ class Member {
 	deliver(event: HubEvent, frame: Buffer): void {
 		if (this.resumedFrom !== null && covers(this.resumedFrom, event)) return;
 		const eventId = event.id;
+		if (this.skip !== null && this.skip.delete(eventId)) {
+			if (this.skip.size === 0 && this.held === null) this.skip = null;
+			return;
+		}
 		if (this.held !== null) {
 			if (this.held.length < this.maxHeld) this.held.push([eventId, frame]);
 			else this.unheld.add(eventId);
-			return;
-		}
-		if (this.skip !== null && this.skip.delete(eventId)) {
-			if (this.skip.size === 0) this.skip = null;
 			return;
 		}
 		sendFrame(this.socket, frame);
@@ -486,6 +489,7 @@ class NativeSubscription<T> extends NativeIterator<T> {
 		replay: NonNullable<FanoutSpec<T>['replay']>
 	): Promise<void> {
 		const skip = new Set<string>();
+		member.skip = skip;
 		const send = (event: HubEvent) => {
 			const payload = sharedPayloadOf(spec, event);
 			if (payload !== undefined) {
