@@ -15,6 +15,7 @@ import {
 import type { TrackedEnvelope } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import superjson from 'superjson';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createSession, findActiveSession } from '../../../src/lib/server/auth/sessions';
@@ -30,6 +31,10 @@ import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
 import { aTrader, callerFor, type TestServices } from '../../fixtures/services';
 import { eventIdOf } from '../../fixtures/event-cursor';
+
+/** Two transactions committing at once exist only on a real Postgres (CI runs both). */
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const itOnPostgres: typeof it = onPostgres ? it : ((() => undefined) as unknown as typeof it);
 
 let db: TestDatabase;
 let app: AppSocketServer;
@@ -156,15 +161,21 @@ async function pruneThrough(throughId: string): Promise<void> {
  * `count` trades of `optionId` written straight into the outbox as the engine writes them (far
  * quicker than placing twice as many orders); their event ids in order.
  */
-async function outboxTrades(market: { id: string }, optionId: string, count: number) {
-	const { rows } = await db.pool.query<{ id: string }>(
+async function outboxTrades(
+	market: { id: string },
+	optionId: string,
+	count: number,
+	runner: Pick<pg.ClientBase, 'query'> = db.pool,
+	priceCents: number | null = null
+) {
+	const { rows } = await runner.query<{ id: string }>(
 		`INSERT INTO events (topic, kind, option_id, market_id, payload)
 		 SELECT $1, 'trade', $2, $3,
-		        json_build_object('id', (9000000 + n)::text, 'priceCents', 1 + n % 99,
+		        json_build_object('id', (9000000 + n)::text, 'priceCents', coalesce($5, 1 + n % 99),
 		                          'quantity', 1, 'takerSide', 'BUY')
 		   FROM generate_series(1, $4::int) AS n
 		 RETURNING id::text AS id`,
-		[`trades:${optionId}`, optionId, market.id, count]
+		[`trades:${optionId}`, optionId, market.id, count, priceCents]
 	);
 	return rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -343,9 +354,12 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
 	});
 
-	it('sends a client that reconnects with lastEventId exactly the trades it missed, then live ones', async () => {
-		const market = await aMarket(db);
-		const optionId = market.optionIds[0]!;
+	/**
+	 * A client on trades.onTrade over a socket the test can drop: `drop()` ends the connection and
+	 * holds the client's reconnect (it retries at once, with the last id it got as `lastEventId`)
+	 * until `reconnect()`.
+	 */
+	async function droppableTradesClient(optionId: string) {
 		const url = app.origin.replace('http', 'ws') + '/trpc';
 		const sockets: WebSocket[] = [];
 		const origin = app.origin;
@@ -355,8 +369,8 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 				sockets.push(this);
 			}
 		}
-		// The client reconnects at once, but only gets its new socket once the test lets it.
 		let reconnectAllowed: Promise<void> = Promise.resolve();
+		let allow = () => undefined as void;
 		const wsClient = createWSClient({
 			url: async () => {
 				await reconnectAllowed;
@@ -370,42 +384,90 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 			links: [wsLink({ client: wsClient, transformer: superjson })]
 		});
 		const received = collector<{ id: string; data: { priceCents: number } }>();
-		const started = new Promise<void>((resolve) =>
+		await new Promise<void>((resolve) =>
 			trpc.trades.onTrade.subscribe(
 				{ optionId },
 				{ onStarted: () => resolve(), onData: (update) => received.push(update) }
 			)
 		);
+		return {
+			received,
+			sockets,
+			async drop() {
+				reconnectAllowed = new Promise((resolve) => (allow = resolve));
+				const dropped = sockets.at(-1)!;
+				const closed = new Promise<void>((resolve) => dropped.once('close', () => resolve()));
+				dropped.terminate();
+				await closed;
+			},
+			reconnect: () => allow(),
+			close: () => wsClient.close()
+		};
+	}
+
+	it('sends a client that reconnects with lastEventId exactly the trades it missed, then live ones', async () => {
+		const market = await aMarket(db);
+		const optionId = market.optionIds[0]!;
+		const client = await droppableTradesClient(optionId);
+		const { received } = client;
 		try {
-			await started;
 			await trade(market, optionId, 30);
 			await received.reached(1);
 
 			// The connection drops; three trades happen while the client is away.
-			let allow!: () => void;
-			reconnectAllowed = new Promise((resolve) => (allow = resolve));
-			const dropped = sockets[0]!;
-			const closed = new Promise<void>((resolve) => dropped.once('close', () => resolve()));
-			dropped.terminate();
-			await closed;
+			await client.drop();
 			for (const price of [31, 32, 33]) await trade(market, optionId, price);
-			allow();
+			client.reconnect();
 
 			// The replay, then a live trade after it.
 			await received.reached(4);
 			await trade(market, optionId, 34);
 			await received.reached(5);
-			expect(sockets).toHaveLength(2);
+			expect(client.sockets).toHaveLength(2);
 			expect(received.items.map((item) => item.data.priceCents)).toEqual([30, 31, 32, 33, 34]);
 			const ids = received.items.map((item) => BigInt(eventIdOf(item.id)));
 			expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 			expect(new Set(ids).size).toBe(5);
 			expect(nativeStats().subscribers).toBe(1);
 		} finally {
-			await wsClient.close();
+			await client.close();
 		}
 		await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
 	});
+
+	itOnPostgres(
+		'sends a reconnecting client a trade whose smaller id committed after the last one it got',
+		async () => {
+			const market = await aMarket(db);
+			const optionId = market.optionIds[0]!;
+			const client = await droppableTradesClient(optionId);
+			const { received } = client;
+			const late = new pg.Client(db.url);
+			await late.connect();
+			try {
+				// Two group commits at once: the one that took the smaller id commits last.
+				await late.query('BEGIN');
+				const [lateId] = await outboxTrades(market, optionId, 1, late, 30);
+				const [earlyId] = await outboxTrades(market, optionId, 1, db.pool, 31);
+				expect(lateId!).toBeLessThan(earlyId!);
+				await received.reached(1);
+
+				// Away when the smaller id commits: "every trade after the larger id" would skip it.
+				await client.drop();
+				await late.query('COMMIT');
+				client.reconnect();
+				await received.reached(2);
+				await trade(market, optionId, 32);
+				await received.reached(3);
+				expect(received.items.map((item) => item.data.priceCents)).toEqual([31, 30, 32]);
+				expect(client.sockets).toHaveLength(2);
+			} finally {
+				await late.end();
+				await client.close();
+			}
+			await expect.poll(() => nativeStats()).toEqual({ channels: 0, subscribers: 0 });
+		}
+	);
 
 	it('refuses bad input with a tRPC BAD_REQUEST naming the field, and an unknown market with NOT_FOUND', async () => {
 		const client = appClient(app.origin);
