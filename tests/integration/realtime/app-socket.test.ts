@@ -62,6 +62,20 @@ describe("the app's WebSocket", () => {
 		await client.close();
 	});
 
+	it('closes a socket when the session it signed in with expires, and no other', async () => {
+		const trader = await aTrader(db);
+		// Long enough to connect and be served on a busy machine; the close comes at its end.
+		const shortLived = await createSession(db.prisma, trader.id, 3 / 3600);
+		const client = signedInSocket(shortLived.token);
+		const other = signedInSocket((await createSession(db.prisma, trader.id, 1)).token);
+		expect((await client.trpc.auth.me.query())?.email).toBe(trader.email);
+		expect(await client.closed).toBe(SESSION_CLOSE_CODE);
+		expect(Date.now()).toBeGreaterThanOrEqual(shortLived.expiresAt.getTime());
+		expect((await other.trpc.auth.me.query())?.email).toBe(trader.email);
+		expect(other.state()).toBe(WebSocket.OPEN);
+		await Promise.all([client.close(), other.close()]);
+	});
+
 	it("closes every socket of a user whose sessions an admin revokes, and no one else's", async () => {
 		const trader = await aTrader(db);
 		const bystander = await aTrader(db);

@@ -5,7 +5,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { signInOf } from '../auth/credentials';
 import { services } from '../services';
 import { adapterNodeFacts, createAppTrpcHttpHandler } from '../trpc/app-node-http';
-import { createContext } from '../trpc/context';
+import { createContext, type Context } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import {
 	attachWebSocketServer,
@@ -25,6 +25,9 @@ function allowedOriginsFor(req: IncomingMessage, configuredOrigin: string | unde
 	return configuredOrigin ? [...own, new URL(configuredOrigin).origin] : own;
 }
 
+/** When a connection's session (login or API key) expires: its socket is closed then. */
+export const sessionExpiresAt = (context: Context) => context.session?.expiresAt ?? null;
+
 async function appEndpointOptions(): Promise<WebSocketEndpointOptions<typeof appRouter>> {
 	const svc = await services();
 	return {
@@ -34,6 +37,7 @@ async function appEndpointOptions(): Promise<WebSocketEndpointOptions<typeof app
 			console.warn(
 				`websocket from ${req.socket.remoteAddress ?? '?'} dropped: it stopped reading and its send buffer is full`
 			),
+		sessionExpiresAt,
 		async createContext(req) {
 			const { session, invalidApiKey } = await signInOf(svc.sessions, credentialOf(req));
 			return createContext({

@@ -1,6 +1,7 @@
 // The WebSocket side of the API: tRPC over `ws` on /trpc, for the dev server and production
 // alike. Upgrades from a foreign Origin are refused before a socket exists; keep-alive pings
-// find dead peers; sockets are kept per session so that logout and revocation can close them.
+// find dead peers; sockets are kept per session so that logout and revocation can close them,
+// and each is closed when the session it signed in with expires.
 // tRPC's message handler runs with the frame it handles as its async context (frame.ts): that is
 // how the native fan-out path (fanout.ts) learns the socket and id of a subscription call.
 import type { IncomingMessage, Server } from 'node:http';
@@ -30,6 +31,12 @@ export interface WebSocketEndpointOptions<TRouter extends AnyRouter> {
 	maxBufferedBytes?: number;
 	/** Told when a socket is dropped for not reading. */
 	onSlowConsumer?: (req: IncomingMessage) => void;
+	/**
+	 * When the session a connection signed in with expires, from its context (null: none). The
+	 * socket is closed then, as at logout: the context is made once per connection, so a login
+	 * or API key that ran out would otherwise go on streaming its user's orders.
+	 */
+	sessionExpiresAt?: (context: inferRouterContext<TRouter>) => Date | null;
 }
 
 export interface WebSocketEndpoint {
@@ -51,6 +58,21 @@ export function credentialOf(req: IncomingMessage): Credential {
 export const SESSION_CLOSE_CODE = 4001;
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** The longest delay setTimeout takes (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Closes `socket` as logout does once `expiresAt` has passed, unless it closes first. */
+function closeAtExpiry(socket: WebSocket, expiresAt: Date): void {
+	const wait = expiresAt.getTime() - Date.now();
+	if (wait <= 0) {
+		socket.close(SESSION_CLOSE_CODE, 'session expired');
+		return;
+	}
+	const timer = setTimeout(() => closeAtExpiry(socket, expiresAt), Math.min(wait, MAX_TIMER_MS));
+	timer.unref();
+	socket.once('close', () => clearTimeout(timer));
+}
 
 /**
  * Wraps `socket.send`: drops the connection once more than `maxBufferedBytes` wait unsent (tRPC's
@@ -97,7 +119,12 @@ export function createWebSocketEndpoint<TRouter extends AnyRouter>(
 	const serveTrpc = getWSConnectionHandler({
 		wss,
 		router: options.router,
-		createContext: ({ req }) => options.createContext(req),
+		async createContext({ req, res }) {
+			const context = await options.createContext(req);
+			const expiresAt = options.sessionExpiresAt?.(context);
+			if (expiresAt) closeAtExpiry(res, expiresAt);
+			return context;
+		},
 		experimental_encoder: sharingEncoder,
 		keepAlive: { enabled: true, ...keepAlive }
 	});
