@@ -242,6 +242,26 @@ describe('sessions', () => {
 		expect(await findActiveSession(db.prisma, three.token)).toBeNull();
 	});
 
+	it("end only a user's live sessions when all are revoked, and record only those", async () => {
+		const user = await aTrader(db);
+		const live = await createSession(db.prisma, user.id, 1);
+		const expired = await createSession(db.prisma, user.id, 1);
+		await db.prisma.session.update({
+			where: { id: hashToken(expired.token) },
+			data: { expiresAt: new Date(Date.now() - 1000) }
+		});
+		const byThemself = { id: user.id, clientAddress: null };
+		expect(await revokeUserSessions(db.prisma, user.id, byThemself)).toEqual([
+			hashToken(live.token)
+		]);
+		// Only expired ones left: nothing to end, and nothing recorded.
+		expect(await revokeUserSessions(db.prisma, user.id, byThemself)).toEqual([]);
+		const audit = await db.prisma.accountAudit.findMany({ where: { userId: user.id } });
+		expect(audit.map((entry) => [entry.action, entry.detail])).toEqual([
+			['SESSIONS_REVOKED', { revoked: 1, apiKeys: 0 }]
+		]);
+	});
+
 	it('are not found for a token nobody issued, or none', async () => {
 		expect(await findActiveSession(db.prisma, 'made-up-token')).toBeNull();
 		expect(await findActiveSession(db.prisma, undefined)).toBeNull();

@@ -104,9 +104,11 @@ export async function revokeSession(prisma: PrismaClient, sessionId: string): Pr
 }
 
 /**
- * Revokes every session of a user not revoked yet, API keys too, and records who did it in the
- * account audit, all in one transaction; returns their ids (to close their sockets). A user with
- * none gets no audit entry: nothing changed.
+ * Revokes every live session of a user, API keys too, and records who did it in the account
+ * audit, all in one transaction; returns their ids (to close their sockets). Expired ones are
+ * left as they are: nothing signs in with them, their sockets closed when they expired, and
+ * counting them would tell support it ended sessions that had already ended. A user with none
+ * gets no audit entry: nothing changed.
  */
 export async function revokeUserSessions(
 	prisma: PrismaClient,
@@ -115,7 +117,7 @@ export async function revokeUserSessions(
 ): Promise<string[]> {
 	return prisma.$transaction(async (tx) => {
 		const revoked = await tx.session.updateManyAndReturn({
-			where: { userId, revokedAt: null },
+			where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
 			data: { revokedAt: new Date() },
 			select: { id: true, kind: true }
 		});
