@@ -393,17 +393,26 @@ describe('the native fan-out path', () => {
 		}
 	});
 
-	it('reads the live events it could not hold from the outbox again, after the held ones', async () => {
-		const topic = 'trades:caught-up';
+	/**
+	 * A subscriber resumes; the replay's read sends `missedCount` events, and one more live event
+	 * than it may hold comes while that read is pending, so it reads the rest from the outbox
+	 * again, `whileReadAgain` running as that read starts. The ids it was sent, up to a live event
+	 * after all that, and the ids it should have been sent.
+	 */
+	async function resumedPastTheHold(
+		topic: string,
+		missedCount: number,
+		whileReadAgain: (missed: HubEvent[]) => void = () => undefined
+	) {
 		const event = (n: number) => hub.event(topic, { n });
 		const seen = event(1);
-		const missed = event(2);
-		// Committed after the replay was read, delivered live meanwhile: one more than it may hold.
-		const live = Array.from({ length: MAX_HELD + 1 }, (_, i) => event(3 + i));
-		const outbox = [missed, ...live];
-		const read = blockedReplay(seen.id, [missed], (afterId) =>
-			outbox.filter((each) => BigInt(each.id) > BigInt(afterId))
-		);
+		const missed = Array.from({ length: missedCount }, (_, i) => event(2 + i));
+		const live = Array.from({ length: MAX_HELD + 1 }, (_, i) => event(2 + missedCount + i));
+		const outbox = [...missed, ...live];
+		const read = blockedReplay(seen.id, missed, (afterId) => {
+			whileReadAgain(missed);
+			return outbox.filter((each) => BigInt(each.id) > BigInt(afterId));
+		});
 		const client = await RawClient.open(nativeUrl);
 		try {
 			client.subscribe(1, { topic, lastEventId: seen.id });
@@ -416,52 +425,23 @@ describe('the native fan-out path', () => {
 			const after = event(100);
 			hub.deliver(after);
 			await client.until(() => dataIdsOf(client).includes(after.id));
-			expect(dataIdsOf(client)).toEqual([...outbox.map((each) => each.id), after.id]);
+			return { sent: dataIdsOf(client), expected: [...outbox, after].map((each) => each.id) };
 		} finally {
 			await client.close();
 		}
+	}
+
+	it('reads the live events it could not hold from the outbox again, after the held ones', async () => {
+		const { sent, expected } = await resumedPastTheHold('trades:caught-up', 1);
+		expect(sent).toEqual(expected);
 	});
 
 	it('goes on, not ends with an error, when the hub delivers an event after the replay sent it', async () => {
-		const topic = 'trades:replayed-then-live';
-		const event = (n: number) => hub.event(topic, { n });
-		const seen = event(1);
-		const missed = [event(2), event(3)];
-		// Committed after the replay's read: one more than it may hold, so it reads them again.
-		const live = Array.from({ length: MAX_HELD + 1 }, (_, i) => event(4 + i));
-		let reread!: () => void;
-		const rereading = new Promise<void>((resolve) => (reread = resolve));
-		let releaseReread!: () => void;
-		const read = blockedReplay(seen.id, missed);
-		const outbox = [...missed, ...live];
-		// The first read as blockedReplay makes it; the read again waits for the test too.
-		const first = readMissed;
-		readMissed = async (afterId) => {
-			if (afterId === seen.id) return first(afterId);
-			reread();
-			await new Promise<void>((released) => (releaseReread = released));
-			return outbox.filter((each) => BigInt(each.id) > BigInt(afterId));
-		};
-		const client = await RawClient.open(nativeUrl);
-		try {
-			client.subscribe(1, { topic, lastEventId: seen.id });
-			await read.started;
-			for (const each of live) hub.deliver(each);
-			read.release();
-			await rereading;
-			// The hub is slower than the replay: it delivers one the replay sent already.
-			hub.deliver(missed[1]!);
-			releaseReread();
-			const failed = () => client.about(1).some((message) => 'error' in message);
-			await client.until(() => dataIdsOf(client).length >= outbox.length || failed());
-			expect(failed()).toBe(false);
-			const after = event(100);
-			hub.deliver(after);
-			await client.until(() => dataIdsOf(client).includes(after.id));
-			expect(dataIdsOf(client)).toEqual([...outbox.map((each) => each.id), after.id]);
-		} finally {
-			await client.close();
-		}
+		// The hub is slower than the replay: it delivers one the replay sent already.
+		const { sent, expected } = await resumedPastTheHold('trades:replayed-then-live', 2, (missed) =>
+			hub.deliver(missed.at(-1)!)
+		);
+		expect(sent).toEqual(expected);
 	});
 
 	it("ends a resuming subscriber's call with an error, not a gap, when it could not hold a live event the replay lacks", async () => {
