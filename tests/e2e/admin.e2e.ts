@@ -78,6 +78,13 @@ describe('user administration', () => {
 			/Signed out everywhere\s+by admin@betwise\.dev/
 		);
 		await screenshot(admin.page, 'support-users-revoked-1280');
+		// The trader's open page hears it from the server, which closed its socket.
+		const signedOut = trader.page.getByTestId('signed-out');
+		await expectText(signedOut, 'You have been signed out');
+		expect(await signedOut.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).toBe(
+			'/login?redirectTo=%2Fportfolio'
+		);
+		await screenshot(trader.page, 'signed-out-banner-1280');
 		// The trader's next page load finds no session.
 		await trader.page.goto('/portfolio');
 		await trader.page.waitForURL(/\/login/);

@@ -11,6 +11,7 @@ import {
 } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '$lib/server/trpc/root';
+import { SESSION_CLOSE_CODE } from '$lib/shared/socket';
 import { connection } from './connection.svelte';
 
 let client: TRPCClient<AppRouter> | undefined;
@@ -29,7 +30,10 @@ export function trpc(): TRPCClient<AppRouter> {
 		retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
 		keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 4_000 },
 		onOpen: () => connection.opened(),
-		onClose: () => connection.lost()
+		onClose: (cause) => {
+			connection.lost();
+			if (cause?.code === SESSION_CLOSE_CODE) connection.sessionEnded();
+		}
 	});
 	client = createTRPCClient<AppRouter>({
 		links: [

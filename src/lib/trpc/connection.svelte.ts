@@ -1,5 +1,6 @@
 // The browser's one WebSocket to the API, as the header shows it (live, connecting,
-// reconnecting), and a signal for pages to catch up after the socket came back.
+// reconnecting), a signal for pages to catch up after the socket came back, and whether the
+// server closed it because the trader's session ended.
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -7,6 +8,8 @@ class Connection {
 	status = $state<ConnectionStatus>('connecting');
 	/** Bumped each time the socket is open again after a drop: pages re-read what they show. */
 	resumes = $state(0);
+	/** The server ended the socket's session (signed out here or elsewhere, or it expired). */
+	signedOut = $state(false);
 	#wasLive = false;
 	#listeners = new Set<() => void>();
 
@@ -22,6 +25,10 @@ class Connection {
 
 	lost() {
 		this.status = this.#wasLive ? 'reconnecting' : 'connecting';
+	}
+
+	sessionEnded() {
+		this.signedOut = true;
 	}
 
 	/** Calls `listener` after every reconnect; returns the unsubscribe. */

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { transformTRPCResponse, type AnyRouter, type inferRouterContext } from '@trpc/server';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { SESSION_CLOSE_CODE } from '$lib/shared/socket';
 import { apiCredentialOf, type Credential } from '../auth/credentials';
 import { hashToken } from '../auth/sessions';
 import { sharingEncoder } from './encoding';
@@ -55,7 +56,7 @@ export function credentialOf(req: IncomingMessage): Credential {
 	return apiCredentialOf(req.headers);
 }
 
-export const SESSION_CLOSE_CODE = 4001;
+export { SESSION_CLOSE_CODE };
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
