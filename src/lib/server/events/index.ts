@@ -4,10 +4,8 @@ export {
 	currentSnapshot,
 	readBookEventsSince,
 	readEventsBetween,
-	readTopicEventsAfter,
 	REPLAY_PAGE_SIZE,
-	replayAfter,
-	resumePointOf
+	replayAfter
 } from './outbox';
 export type { HubEvent, SnapshotBatch, UnreplayablePoint } from './outbox';
 export { pruneEvents, startEventPruner } from './prune';

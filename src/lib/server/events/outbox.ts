@@ -153,7 +153,7 @@ const MAX_EVENT_ID = 2n ** 63n - 1n;
  * The events of `topics` with ids after `afterId`, in id order, at most `limit`: what a client of
  * an untracked-by-seq stream (trades, prices) missed while it was away.
  */
-export async function readTopicEventsAfter(
+async function readTopicEventsAfter(
 	pool: Queryable,
 	topics: readonly string[],
 	afterId: string,
@@ -171,26 +171,40 @@ export async function readTopicEventsAfter(
 }
 
 /**
+ * What a resume is checked against: the oldest event the outbox holds (null when empty), the
+ * newest id it handed out, and the current snapshot's xmax. The newest is the sequence's as well
+ * as max(id): a client may hold the newest id after pruning deleted it.
+ */
+async function outboxBounds(
+	pool: Queryable
+): Promise<{ oldest: bigint | null; newest: bigint; xmax: bigint }> {
+	const { rows } = await pool.query<{ oldest: string | null; newest: string; xmax: string }>(
+		`SELECT (SELECT min(id) FROM events)::text AS oldest,
+		        greatest((SELECT max(id) FROM events),
+		                 pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass),
+		                 0)::text AS newest,
+		        pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`
+	);
+	const [row] = rows;
+	if (!row) throw new Error('the outbox bounds read returned no row');
+	return {
+		oldest: row.oldest === null ? null : BigInt(row.oldest),
+		newest: BigInt(row.newest),
+		xmax: BigInt(row.xmax)
+	};
+}
+
+/**
  * Whether the outbox can replay every event after id `afterId`: 'ahead' when it never handed out
  * that id (a cursor from another database, or garbage), 'pruned' when events after it may have
  * been deleted, else 'held'. Read it after the replay, so that pruning meanwhile shows here.
  */
 export async function resumePointOf(pool: Queryable, afterId: string): Promise<ResumePoint> {
-	// The sequence as well as max(id): a client may hold the newest id after pruning deleted it.
-	const { rows } = await pool.query<{ oldest: string | null; newest: string }>(
-		`SELECT (SELECT min(id) FROM events)::text AS oldest,
-		        greatest((SELECT max(id) FROM events),
-		                 pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass),
-		                 0)::text AS newest`
-	);
-	const [row] = rows;
-	if (!row) throw new Error('the outbox bounds read returned no row');
+	const { oldest, newest } = await outboxBounds(pool);
 	const after = BigInt(afterId);
-	const newest = BigInt(row.newest);
 	if (after > newest) return 'ahead';
 	// Pruning deletes the oldest first: any id below the oldest held may have been an event.
-	const oldest = row.oldest === null ? newest + 1n : BigInt(row.oldest);
-	return after + 1n < oldest ? 'pruned' : 'held';
+	return after + 1n < (oldest ?? newest + 1n) ? 'pruned' : 'held';
 }
 
 /**
@@ -201,19 +215,11 @@ export async function resumePointOf(pool: Queryable, afterId: string): Promise<R
  * at about the same time (seconds), and pruning deletes by age (hours), oldest first: it would
  * have to stop exactly between them to delete one of those and not the cursor's event.
  */
-export async function cursorPointOf(pool: Queryable, cursor: EventCursor): Promise<ResumePoint> {
-	const { rows } = await pool.query<{ xmax: string; newest: string; oldest: string | null }>(
-		`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
-		        greatest((SELECT max(id) FROM events),
-		                 pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass),
-		                 0)::text AS newest,
-		        (SELECT min(id) FROM events)::text AS oldest`
-	);
-	const [row] = rows;
-	if (!row) throw new Error('the outbox bounds read returned no row');
+async function cursorPointOf(pool: Queryable, cursor: EventCursor): Promise<ResumePoint> {
+	const { oldest, newest, xmax } = await outboxBounds(pool);
 	const after = BigInt(cursor.afterId);
-	if (cursor.to.xmax > BigInt(row.xmax) || after > BigInt(row.newest)) return 'ahead';
-	return row.oldest === null || after < BigInt(row.oldest) ? 'pruned' : 'held';
+	if (cursor.to.xmax > xmax || after > newest) return 'ahead';
+	return oldest === null || after < oldest ? 'pruned' : 'held';
 }
 
 /** Events a replay reads per query: a client that missed more gets them in several pages. */
