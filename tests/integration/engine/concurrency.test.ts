@@ -179,6 +179,66 @@ describe('group commit', () => {
 		expect(xidOf(held)).toBeLessThan(xidOf(few));
 	});
 
+	it('shares a burst out between two transactions written at once, whole books each', async () => {
+		let checkedOut = 0;
+		let mostAtOnce = 0;
+		const pool = new Proxy(bed.db.pool, {
+			get(target, property) {
+				if (property !== 'connect') {
+					const value = Reflect.get(target, property, target) as unknown;
+					return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+				}
+				return async () => {
+					const client = await target.connect();
+					mostAtOnce = Math.max(mostAtOnce, ++checkedOut);
+					const release = client.release.bind(client);
+					client.release = (error?: Error | boolean) => {
+						checkedOut--;
+						client.release = release;
+						release(error);
+					};
+					return client;
+				};
+			}
+		});
+		const engine = new LocalEngine(pool, { maxInFlight: 2, minConcurrentBatch: 16 });
+		const markets = [await aMarket(bed.db), await aMarket(bed.db)];
+		const [few, many] = await tradersWithCash(bed.db, 2);
+		const burst = (trader: UserRef, size: number) =>
+			Promise.all(
+				Array.from({ length: size }, (_, i) =>
+					place(engine, trader, markets[i % 2]!, {
+						side: 'BUY',
+						priceCents: 10 + (i % 40),
+						quantity: 1,
+						option: Math.floor(i / 2) % 2
+					})
+				)
+			);
+		const groups = async (trader: UserRef) => {
+			const { rows } = await bed.db.pool.query<{ orders: number; books: number }>(
+				`SELECT count(*)::int AS orders, count(DISTINCT option_id)::int AS books
+				   FROM orders WHERE user_id = $1 GROUP BY xmin::text ORDER BY 1`,
+				[trader.id]
+			);
+			return rows;
+		};
+
+		// 31 are too few for two groups of 16: one transaction takes them all.
+		await burst(few!, 31);
+		expect(await groups(few!)).toEqual([{ orders: 31, books: 4 }]);
+		expect(mostAtOnce).toBe(1);
+
+		// 40 make two groups of 20, each of two whole books, both written at once (PGlite has one
+		// connection, so there they are written one after the other).
+		await burst(many!, 40);
+		expect(await groups(many!)).toEqual([
+			{ orders: 20, books: 2 },
+			{ orders: 20, books: 2 }
+		]);
+		expect(mostAtOnce).toBe(bed.db.kind === 'postgres' ? 2 : 1);
+	});
+
 	/** The id of the trader's first order, which went before the gate was armed. */
 	async function storedFirstId(userId: string): Promise<string> {
 		const { rows } = await bed.db.pool.query<{ id: string }>(

@@ -119,8 +119,7 @@ export class GroupCommitter {
 	 * smaller; those commands wait for the running one to finish and go in the next, fuller group.
 	 */
 	private mayStart(): boolean {
-		let ready = 0;
-		for (const [cache, queue] of this.waiting) if (!this.busy.has(cache)) ready += queue.length;
+		const ready = this.ready();
 		return ready > 0 && (this.settling === 0 || ready >= this.options.minConcurrentBatch);
 	}
 
@@ -140,10 +139,29 @@ export class GroupCommitter {
 		}
 	}
 
-	/** Takes the waiting commands of books no transaction holds, up to maxBatch, oldest first. */
+	/** Commands waiting on books no transaction holds. */
+	private ready(): number {
+		let ready = 0;
+		for (const [cache, queue] of this.waiting) if (!this.busy.has(cache)) ready += queue.length;
+		return ready;
+	}
+
+	/**
+	 * Takes the waiting commands of books no transaction holds, oldest first: up to maxBatch, and
+	 * with transactions free to start beside this one, only this one's share of them. Closed-loop
+	 * clients all come back when a transaction commits; taken whole, they would make one group
+	 * after another, each written by one database connection while the other cores sit idle.
+	 * Shared out, two groups are written at once. No share is smaller than minConcurrentBatch.
+	 */
 	private take(): Share[] {
 		const group: Share[] = [];
-		let room = this.options.maxBatch;
+		const ready = this.ready();
+		const { maxBatch, maxInFlight, minConcurrentBatch } = this.options;
+		const shares = Math.max(
+			1,
+			Math.min(maxInFlight - this.settling, Math.floor(ready / minConcurrentBatch))
+		);
+		let room = Math.min(maxBatch, Math.ceil(ready / shares));
 		for (const [cache, queue] of this.waiting) {
 			if (room === 0) break;
 			if (this.busy.has(cache)) continue;
