@@ -114,7 +114,7 @@ async function build(): Promise<Services> {
 		}),
 		engineMetrics,
 		flags,
-		orderEntryLimiter: createOrderEntryLimiter(),
+		orderEntryLimiter: createOrderEntryLimiter(db.pool),
 		logEngineCall: consoleEngineLog,
 		events
 	};
