@@ -4,6 +4,10 @@ import { enginesRouter } from './engines/_router';
 import { flagsRouter } from './flags/_router';
 import { userDetail } from './users-detail.handler';
 import { userDetailInput, userDetailOutput } from './users-detail.schema';
+import { userActivity } from './users-activity.handler';
+import { userActivityInput, userActivityOutput } from './users-activity.schema';
+import { userOrders } from './users-orders.handler';
+import { userOrdersInput, userOrdersOutput } from './users-orders.schema';
 import { revokeSessions, searchUsers } from './users.handler';
 import {
 	revokeSessionsInput,
@@ -16,6 +20,13 @@ export const adminRouter = router({
 	users: router({
 		search: supportProcedure.input(searchUsersInput).output(searchUsersOutput).query(searchUsers),
 		detail: supportProcedure.input(userDetailInput).output(userDetailOutput).query(userDetail),
+		/** The user's orders past the page detail shows, newest first. */
+		orders: supportProcedure.input(userOrdersInput).output(userOrdersOutput).query(userOrders),
+		/** The user's account activity past the page detail shows, newest first. */
+		activity: supportProcedure
+			.input(userActivityInput)
+			.output(userActivityOutput)
+			.query(userActivity),
 		revokeSessions: adminProcedure
 			.input(revokeSessionsInput)
 			.output(revokeSessionsOutput)

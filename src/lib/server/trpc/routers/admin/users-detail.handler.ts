@@ -6,9 +6,9 @@ import { readAccountAudit } from '$lib/server/auth/account-audit';
 import { listApiKeys } from '$lib/server/auth/api-keys';
 import type { Context } from '../../context';
 import { domainError } from '../../errors';
-import { orderViewSelect, toOrderView } from '../orders/order-view';
 import { averagePriceCents, unrealizedPnlCents } from '../positions/pnl';
 import type { UserDetail, UserDetailInput } from './users-detail.schema';
+import { readUserOrders } from './users-orders.handler';
 
 export async function userDetail({
 	ctx,
@@ -54,16 +54,7 @@ export async function userDetail({
 				}
 			}
 		}),
-		ctx.prisma.order.findMany({
-			where: { userId: user.id },
-			orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-			take: input.orderLimit,
-			select: {
-				...orderViewSelect,
-				market: { select: { title: true, slug: true } },
-				option: { select: { label: true } }
-			}
-		}),
+		readUserOrders(ctx.prisma, user.id, { limit: input.orderLimit }),
 		listApiKeys(ctx.prisma, user.id),
 		readAccountAudit(ctx.prisma, user.id, { limit: input.activityLimit })
 	]);
@@ -94,13 +85,10 @@ export async function userDetail({
 				unrealizedPnlCents: unrealizedPnlCents(position.quantity, costBasisCents, lastPriceCents)
 			};
 		}),
-		orders: orders.map(({ market, option, ...row }) => ({
-			...toOrderView(row),
-			marketTitle: market.title,
-			marketSlug: market.slug,
-			optionLabel: option.label
-		})),
+		orders: orders.orders,
+		ordersNextCursor: orders.nextCursor,
 		apiKeys,
-		activity: activity.items
+		activity: activity.items,
+		activityNextCursor: activity.nextCursor
 	};
 }

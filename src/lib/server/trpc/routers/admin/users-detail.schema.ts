@@ -4,16 +4,18 @@
 import { z } from 'zod';
 import { AccountActivityForStaff } from '$lib/shared/account-activity';
 import { ApiKeyView } from '$lib/shared/api-keys';
-import { OrderView } from '$lib/shared/orders';
+import { orderId } from '$lib/shared/orders';
 import { Role } from '$lib/shared/users';
 import { balanceOutput } from '../account/balance.schema';
 import { PositionSummary } from '../positions/mine.schema';
+import { activityCursor } from './users-activity.schema';
+import { UserOrder } from './users-orders.schema';
 
 export const userDetailInput = z.strictObject({
 	userId: z.uuid(),
-	/** How many of the user's most recent orders to include. */
+	/** How many of the user's most recent orders to include (admin.users.orders pages on). */
 	orderLimit: z.number().int().min(1).max(200).default(50),
-	/** How many of the latest entries of the user's account activity to include. */
+	/** How many of the user's latest activity entries to include (admin.users.activity pages on). */
 	activityLimit: z.number().int().min(1).max(200).default(50)
 });
 
@@ -29,14 +31,16 @@ export const userDetailOutput = z.strictObject({
 	/** As the user sees it in their own portfolio. */
 	balance: balanceOutput,
 	positions: z.array(PositionSummary),
-	/** Newest first; `engine` is the engine that committed the order. */
-	orders: z.array(
-		OrderView.extend({ marketTitle: z.string(), marketSlug: z.string(), optionLabel: z.string() })
-	),
+	/** Newest first: the first page of admin.users.orders. */
+	orders: z.array(UserOrder),
+	/** Pass as `cursor` to admin.users.orders for older orders; null when these are all of them. */
+	ordersNextCursor: orderId.nullable(),
 	/** The user's live API keys (by hint; the keys themselves are never stored), newest first. */
 	apiKeys: z.array(ApiKeyView),
 	/** API keys made and revoked and every sign-out, newest first, each naming who did it. */
-	activity: z.array(AccountActivityForStaff)
+	activity: z.array(AccountActivityForStaff),
+	/** Pass as `cursor` to admin.users.activity for older entries; null when these are all. */
+	activityNextCursor: activityCursor.nullable()
 });
 
 export type UserDetailInput = z.infer<typeof userDetailInput>;

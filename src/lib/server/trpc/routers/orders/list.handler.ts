@@ -3,40 +3,19 @@
 import type { AuthedContext } from '../../context';
 import { domainError } from '../../errors';
 import type { GetInput, ListInput } from './list.schema';
+import { readOrderPage } from './order-page';
 import { orderViewSelect, toOrderView } from './order-view';
 
 export async function listOrders({ ctx, input }: { ctx: AuthedContext; input: ListInput }) {
-	// Newest first by time, not by id: two engines take ids from the sequence in blocks, so ids
-	// from different engines interleave out of time order.
-	const after = input.cursor
-		? await ctx.prisma.order.findFirst({
-				where: { id: BigInt(input.cursor), userId: ctx.user.id },
-				select: { id: true, createdAt: true }
-			})
-		: null;
-	if (input.cursor && !after)
-		throw domainError('UNKNOWN_ORDER', `You have no order ${input.cursor}`);
-	const rows = await ctx.prisma.order.findMany({
-		where: {
-			userId: ctx.user.id,
-			status: input.status ? { in: input.status } : undefined,
-			marketId: input.marketId,
-			OR: after
-				? [
-						{ createdAt: { lt: after.createdAt } },
-						{ createdAt: after.createdAt, id: { lt: after.id } }
-					]
-				: undefined
-		},
-		orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-		take: input.limit + 1,
-		select: orderViewSelect
+	const page = await readOrderPage(ctx.prisma, {
+		userId: ctx.user.id,
+		cursor: input.cursor,
+		limit: input.limit,
+		filter: { status: input.status ? { in: input.status } : undefined, marketId: input.marketId },
+		select: orderViewSelect,
+		unknownCursor: (cursor) => domainError('UNKNOWN_ORDER', `You have no order ${cursor}`)
 	});
-	const page = rows.slice(0, input.limit);
-	return {
-		items: page.map(toOrderView),
-		nextCursor: rows.length > input.limit ? (page.at(-1)?.id.toString() ?? null) : null
-	};
+	return { items: page.rows.map(toOrderView), nextCursor: page.nextCursor };
 }
 
 export async function getOrder({ ctx, input }: { ctx: AuthedContext; input: GetInput }) {
