@@ -1,17 +1,20 @@
 // Support staff roll the remote engine out in a real browser: a user is switched to the remote
 // engine with a reason, the audit log shows it, the user's next order says the remote engine
 // served it; with the engine service stopped the order still goes through, marked as fallback;
-// the Engines and Users pages show what happened; the flag is removed again with a reason.
+// the Engines and Users pages show what happened, and a user's orders page back past the first
+// page; the flag is removed again with a reason.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineServiceProcess } from '../fixtures/engine-service';
 import { startEngineServiceForApp } from './engine-service';
+import { allOrderIds, apiOf } from './fixtures/api';
 import {
 	expectText,
 	launchBrowser,
 	PHONE,
 	screenshot,
 	signIn,
+	waitUntilLive,
 	type SignedIn
 } from './fixtures/browser';
 import { fillTicket, openMarket, sendTicket } from './fixtures/trading';
@@ -24,6 +27,9 @@ const MARKET_TITLE = /Springfield mayoral/;
 const REASON = 'Ticket 4711: Theo asked to try the new engine';
 const REMOVE_REASON = 'Ticket 4711: trial finished';
 const READABLE_RULE = 'at least 10 characters, with 3 or more different letters or digits';
+// Morgan Maker's seeded quotes are nearly a page of orders on a user's support page.
+const MAKER = 'maker@betwise.dev';
+const USER_ORDERS_PAGE = 50;
 
 let browser: Browser;
 let staff: SignedIn;
@@ -229,6 +235,51 @@ describe('support watching the engines and the user', () => {
 			expect(overflow, `/support/${section} scrolls sideways`).toBe(0);
 		}
 		await phone.context.close();
+	});
+});
+
+describe("support paging back through a user's orders", () => {
+	it('shows the older orders under the first page after "Show older", each once', async () => {
+		// A few bids of Morgan's far below the market, cancelled at once, make more than one page
+		// and leave his cash and the book as they were.
+		const maker = await signIn(browser, MAKER);
+		const makerApi = await apiOf(maker.context);
+		const { items } = await makerApi.markets.list.query({ limit: 100 });
+		const market = items.find((candidate) => candidate.slug === MARKET)!;
+		const placed: string[] = [];
+		const held = (await allOrderIds(makerApi)).length;
+		for (let count = held; count < USER_ORDERS_PAGE + 5; count++) {
+			const { order } = await makerApi.orders.place.mutate({
+				marketId: market.id,
+				optionId: market.options[0]!.id,
+				side: 'BUY',
+				priceCents: 1,
+				quantity: 1
+			});
+			placed.push(order.id);
+		}
+		if (placed.length > 0) await makerApi.orders.cancelBatch.mutate({ orderIds: placed });
+		const all = await allOrderIds(makerApi);
+		await maker.context.close();
+
+		const { page } = staff;
+		await page.goto('/support/users?q=maker');
+		await page.getByRole('link', { name: new RegExp(MAKER) }).click();
+		await expectText(page.getByTestId('user-detail'), 'Morgan Maker');
+		await waitUntilLive(page);
+		const rows = page.getByTestId('user-order');
+		const shownIds = async () =>
+			(await rows.locator('td[data-label="Order id"]').allInnerTexts()).map((id) => id.trim());
+		expect(await shownIds()).toEqual(all.slice(0, USER_ORDERS_PAGE));
+
+		const showOlder = page.getByTestId('show-older-user-orders');
+		while ((await showOlder.count()) > 0) {
+			const shown = await rows.count();
+			await showOlder.click();
+			await rows.nth(shown).waitFor();
+		}
+		expect(await shownIds()).toEqual(all);
+		await screenshot(page, 'support-users-older-orders-1280');
 	});
 });
 
