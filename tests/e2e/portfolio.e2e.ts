@@ -1,13 +1,10 @@
 // The portfolio's order and cash histories past their first page, read by Morgan Maker, whose
 // seeded quotes make more than a page of each: "Show older", live updates on top of the pages
 // read, and one cash line per journal that says what a fill cost.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import superjson from 'superjson';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../src/lib/server/trpc/root';
+import { allOrderIds, apiOf, type Api } from './fixtures/api';
 import {
-	baseURL,
 	expectText,
 	launchBrowser,
 	PHONE,
@@ -27,21 +24,6 @@ let browser: Browser;
 let maker: SignedIn;
 let page: Page;
 
-/** The API as the signed-in browser context, for what a spec sets up or reads in full. */
-async function apiOf(context: BrowserContext) {
-	const session = (await context.cookies()).find((cookie) => cookie.name === 'betwise_session');
-	if (!session) throw new Error('the context has no session cookie');
-	return createTRPCClient<AppRouter>({
-		links: [
-			httpBatchLink({
-				url: `${baseURL}/trpc`,
-				transformer: superjson,
-				headers: { cookie: `betwise_session=${session.value}`, origin: baseURL }
-			})
-		]
-	});
-}
-type Api = Awaited<ReturnType<typeof apiOf>>;
 let makerApi: Api;
 let taker: SignedIn;
 let takerApi: Api;
@@ -51,17 +33,6 @@ async function optionOf(api: Api) {
 	const market = items.find((candidate) => candidate.slug === MARKET)!;
 	const option = market.options.find((candidate) => candidate.label === OPTION)!;
 	return { marketId: market.id, optionId: option.id };
-}
-
-async function allOrderIds(api: Api): Promise<string[]> {
-	const ids: string[] = [];
-	let cursor: string | undefined;
-	do {
-		const page = await api.orders.list.query({ limit: 100, cursor });
-		ids.push(...page.items.map((order) => order.id));
-		cursor = page.nextCursor ?? undefined;
-	} while (cursor);
-	return ids;
 }
 
 /** The trader's journals, newest first, as account.ledger pages them. */
