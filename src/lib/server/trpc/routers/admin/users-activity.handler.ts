@@ -2,7 +2,7 @@
 // change and where it came from, as on the user's page.
 import { readAccountAudit } from '$lib/server/auth/account-audit';
 import type { Context } from '../../context';
-import { domainError } from '../../errors';
+import { existingUserId } from './existing-user';
 import type { UserActivityInput, UserActivityPage } from './users-activity.schema';
 
 export async function userActivity({
@@ -12,12 +12,8 @@ export async function userActivity({
 	ctx: Context;
 	input: UserActivityInput;
 }): Promise<UserActivityPage> {
-	const user = await ctx.prisma.user.findUnique({
-		where: { id: input.userId },
-		select: { id: true }
-	});
-	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
-	const page = await readAccountAudit(ctx.prisma, user.id, {
+	const userId = await existingUserId(ctx, input.userId);
+	const page = await readAccountAudit(ctx.prisma, userId, {
 		cursor: input.cursor,
 		limit: input.limit
 	});

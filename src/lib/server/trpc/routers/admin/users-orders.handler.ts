@@ -5,6 +5,7 @@ import type { Context } from '../../context';
 import { domainError } from '../../errors';
 import { readOrderPage } from '../orders/order-page';
 import { orderViewSelect, toOrderView } from '../orders/order-view';
+import { existingUserId } from './existing-user';
 import type { UserOrdersInput, UserOrdersPage } from './users-orders.schema';
 
 const userOrderSelect = {
@@ -45,10 +46,6 @@ export async function userOrders({
 	input: UserOrdersInput;
 }): Promise<UserOrdersPage> {
 	// Checked first, so an unknown user is not answered as an unknown cursor.
-	const user = await ctx.prisma.user.findUnique({
-		where: { id: input.userId },
-		select: { id: true }
-	});
-	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
-	return readUserOrders(ctx.prisma, user.id, input);
+	const userId = await existingUserId(ctx, input.userId);
+	return readUserOrders(ctx.prisma, userId, input);
 }

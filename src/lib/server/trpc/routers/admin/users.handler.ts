@@ -2,7 +2,7 @@
 // account audit).
 import { revokeUserSessions } from '$lib/server/auth/sessions';
 import { actorOf, type AuthedContext, type Context } from '../../context';
-import { domainError } from '../../errors';
+import { existingUserId } from './existing-user';
 import type { RevokeSessionsInput, SearchUsersInput } from './users.schema';
 
 export async function searchUsers({ ctx, input }: { ctx: Context; input: SearchUsersInput }) {
@@ -36,12 +36,8 @@ export async function revokeSessions({
 	ctx: AuthedContext;
 	input: RevokeSessionsInput;
 }) {
-	const user = await ctx.prisma.user.findUnique({
-		where: { id: input.userId },
-		select: { id: true }
-	});
-	if (!user) throw domainError('USER_NOT_FOUND', 'No such user');
-	const revoked = await revokeUserSessions(ctx.prisma, user.id, actorOf(ctx));
+	const userId = await existingUserId(ctx, input.userId);
+	const revoked = await revokeUserSessions(ctx.prisma, userId, actorOf(ctx));
 	// At once here; other processes hear it through the outbox.
 	ctx.sessions.forget(revoked);
 	return { revoked: revoked.length };
