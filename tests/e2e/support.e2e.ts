@@ -283,6 +283,15 @@ describe("support paging back through a user's orders", () => {
 	});
 });
 
+describe('support looking up a user who does not exist', () => {
+	it('says so, and still offers the search', async () => {
+		const { page } = staff;
+		await page.goto('/support/users?user=00000000-0000-4000-8000-000000000000');
+		await expectText(page.locator('#detail-heading'), 'That user could not be found.');
+		await page.getByLabel('Email or name').waitFor();
+	});
+});
+
 describe('support removing the flag', () => {
 	it('asks for a reason, removes it and logs it', async () => {
 		const { page } = staff;
