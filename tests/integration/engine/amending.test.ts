@@ -194,6 +194,16 @@ describe('amending an order’s quantity up', () => {
 	});
 });
 
+/** The kinds of the order's cash journals, oldest first. */
+async function journalKindsOf(orderId: string): Promise<string[]> {
+	const { rows } = await bed.db.pool.query<{ kind: string }>(
+		`SELECT kind FROM ledger_entries WHERE order_id = $1
+		  GROUP BY journal_id, kind ORDER BY journal_id`,
+		[orderId]
+	);
+	return rows.map((row) => row.kind);
+}
+
 describe('an amend that cannot go through', () => {
 	it('is refused with INSUFFICIENT_FUNDS and leaves the order as it was', async () => {
 		const market = await aMarket(bed.db);
@@ -209,6 +219,8 @@ describe('an amend that cannot go through', () => {
 		expect(codeOf(result)).toBe('INSUFFICIENT_FUNDS');
 		expect(await storedOrder(bed.db, order.id)).toEqual(before);
 		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 500, reserved: 500 });
+		// Nothing was released and held again: the order's cash history is its one hold.
+		expect(await journalKindsOf(order.id)).toEqual(['RESERVE']);
 		// Still first in the queue.
 		await placeLimit(bed.engine, seller!, market, { side: 'SELL', priceCents: 50, quantity: 10 });
 		expect((await storedOrder(bed.db, order.id)).status).toBe('FILLED');

@@ -482,17 +482,17 @@ class Batch {
 		if (newPrice === order.priceCents && newOpen < open) {
 			this.money.shrinkHold(userId, order.id, order, open, open - newOpen);
 		} else {
-			const previous = {
-				reservedCents: order.reservedCents,
-				coveredQuantity: order.coveredQuantity
-			};
-			this.money.releaseHold(userId, order.id, order);
-			const hold = holdFor(order.side, newPrice, newOpen, this.money.position(userId));
-			if (!this.money.canHold(userId, hold)) {
-				this.money.hold(userId, order.id, { ...order, ...previous });
-				Object.assign(order, previous);
+			// The hold the amended order needs, with the shares its current hold locks free again;
+			// checked before anything moves, so a refused amend leaves no journal behind.
+			const position = this.money.position(userId);
+			const hold = holdFor(order.side, newPrice, newOpen, {
+				...position,
+				lockedQuantity: position.lockedQuantity - order.coveredQuantity
+			});
+			if (!this.money.canReplaceHold(userId, order, hold)) {
 				return fail('INSUFFICIENT_FUNDS', 'Not enough available cash for the amended order');
 			}
+			this.money.releaseHold(userId, order.id, order);
 			this.money.hold(userId, order.id, hold);
 			order.reservedCents = hold.reservedCents;
 			order.coveredQuantity = hold.coveredQuantity;

@@ -152,6 +152,11 @@ export class BatchMoney {
 		return this.availableCents(userId) >= hold.reservedCents;
 	}
 
+	/** Whether the trader's available cash, with what `current` holds given back, covers `next`. */
+	canReplaceHold(userId: string, current: OrderHold, next: OrderHold): boolean {
+		return this.availableCents(userId) + current.reservedCents >= next.reservedCents;
+	}
+
 	/** Takes a new order's hold: cash moves from available to reserved, held shares are locked. */
 	hold(userId: string, orderId: string, hold: OrderHold): void {
 		this.position(userId).lockedQuantity += hold.coveredQuantity;
