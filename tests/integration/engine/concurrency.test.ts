@@ -1,5 +1,6 @@
 // Orders arriving at once: cash is never spent twice, orders that arrive together are written
 // together, and two engines (two app processes) serving one book keep it consistent.
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { TradingEngine } from '../../../src/lib/engine/engine';
 import { LocalEngine } from '../../../src/lib/engine/local';
@@ -74,6 +75,20 @@ describe('orders that together need more cash than the trader has', () => {
 	});
 });
 
+/** The pool with its `connect` going through `connect`, which is given the pool's own. */
+function withConnect(
+	pool: pg.Pool,
+	connect: (connect: () => Promise<pg.PoolClient>) => Promise<pg.PoolClient>
+): pg.Pool {
+	return new Proxy(pool, {
+		get(target, property) {
+			if (property === 'connect') return () => connect(() => target.connect());
+			const value = Reflect.get(target, property, target) as unknown;
+			return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+		}
+	});
+}
+
 describe('group commit', () => {
 	/** How many transactions wrote the trader's orders (rows one transaction writes share its xmin). */
 	async function transactionsOf(userId: string): Promise<number> {
@@ -127,21 +142,13 @@ describe('group commit', () => {
 		let connections = 0;
 		let open!: () => void;
 		const gate = new Promise<void>((resolve) => (open = resolve));
-		const pool = new Proxy(bed.db.pool, {
-			get(target, property) {
-				if (property !== 'connect') {
-					const value = Reflect.get(target, property, target) as unknown;
-					return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-				}
-				return async () => {
-					connections++;
-					if (armed) {
-						armed = false;
-						await gate;
-					}
-					return target.connect();
-				};
+		const pool = withConnect(bed.db.pool, async (connect) => {
+			connections++;
+			if (armed) {
+				armed = false;
+				await gate;
 			}
+			return connect();
 		});
 		const engine = new LocalEngine(pool, { minConcurrentBatch: 16 });
 		const [held, full, few] = [await aMarket(bed.db), await aMarket(bed.db), await aMarket(bed.db)];
@@ -182,24 +189,16 @@ describe('group commit', () => {
 	it('shares a burst out between two transactions written at once, whole books each', async () => {
 		let checkedOut = 0;
 		let mostAtOnce = 0;
-		const pool = new Proxy(bed.db.pool, {
-			get(target, property) {
-				if (property !== 'connect') {
-					const value = Reflect.get(target, property, target) as unknown;
-					return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-				}
-				return async () => {
-					const client = await target.connect();
-					mostAtOnce = Math.max(mostAtOnce, ++checkedOut);
-					const release = client.release.bind(client);
-					client.release = (error?: Error | boolean) => {
-						checkedOut--;
-						client.release = release;
-						release(error);
-					};
-					return client;
-				};
-			}
+		const pool = withConnect(bed.db.pool, async (connect) => {
+			const client = await connect();
+			mostAtOnce = Math.max(mostAtOnce, ++checkedOut);
+			const release = client.release.bind(client);
+			client.release = (error?: Error | boolean) => {
+				checkedOut--;
+				client.release = release;
+				release(error);
+			};
+			return client;
 		});
 		const engine = new LocalEngine(pool, { maxInFlight: 2, minConcurrentBatch: 16 });
 		const markets = [await aMarket(bed.db), await aMarket(bed.db)];
