@@ -1,5 +1,5 @@
-// Signing in: what a person types is kept however early they type it, and the form works with or
-// without the page's scripts.
+// Signing in: what a person types is kept however early they type it, the form works with or
+// without the page's scripts, and too many wrong passwords say plainly how long to wait.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -52,6 +52,27 @@ describe('the sign-in form', () => {
 		await page.getByLabel('Password').fill(DEMO_PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+		await context.close();
+	});
+});
+
+describe('too many wrong passwords', () => {
+	it('says in plain words how long to wait before trying again', async () => {
+		// An address no account has, so no other spec's trader is locked out.
+		const email = 'locked-out@betwise.dev';
+		const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto('/login');
+		const attempt = async () => {
+			await page.getByLabel('Email').fill(email);
+			await page.getByLabel('Password').fill('not the password');
+			await page.getByRole('button', { name: 'Sign in' }).click();
+			return (await page.getByRole('alert').innerText()).trim();
+		};
+		for (let tries = 1; tries <= 5; tries++) {
+			expect(await attempt()).toBe('That email and password do not match an account.');
+		}
+		expect(await attempt()).toBe('Too many attempts. Try again in 15 minutes.');
 		await context.close();
 	});
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { services } from '$lib/server/services';
 import type { Actions, PageServerLoad } from './$types';
+import { waitText } from './lockout-words';
 
 const credentials = z.object({
 	email: z.email({ error: 'Enter your email address' }).max(254),
@@ -39,7 +40,7 @@ export const actions: Actions = {
 		if (!result.ok) {
 			const message =
 				result.code === 'RATE_LIMITED'
-					? `Too many attempts. Try again in ${Math.ceil(result.retryAfterMs / 60_000)} minute(s).`
+					? `Too many attempts. Try again in ${waitText(result.retryAfterMs)}.`
 					: 'That email and password do not match an account.';
 			return fail(result.code === 'RATE_LIMITED' ? 429 : 400, {
 				email,
