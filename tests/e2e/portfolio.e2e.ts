@@ -65,6 +65,26 @@ const cashLineOf = (kind: string, orderId: string) =>
 const journalsShown = () =>
 	cashLines().evaluateAll((rows) => rows.map((row) => row.getAttribute('data-journal')));
 
+/**
+ * What cuts `locator`'s text short, or null when all of it shows: its own box (text running
+ * past a cell's edge), a box around it that clips or scrolls, or the edge of the screen.
+ */
+function cutShort(locator: Locator): Promise<string | null> {
+	return locator.evaluate((element) => {
+		if (element.clientWidth > 0 && element.scrollWidth > element.clientWidth + 1)
+			return `its text is ${element.scrollWidth} px wide in a box of ${element.clientWidth} px`;
+		const box = element.getBoundingClientRect();
+		for (let around = element.parentElement; around; around = around.parentElement) {
+			if (getComputedStyle(around).overflowX === 'visible') continue;
+			const clip = around.getBoundingClientRect();
+			if (box.left < clip.left - 1 || box.right > clip.right + 1)
+				return `it runs from ${Math.round(box.left)} to ${Math.round(box.right)} px, past a ${around.tagName.toLowerCase()}.${[...around.classList].join('.')} from ${Math.round(clip.left)} to ${Math.round(clip.right)} px`;
+		}
+		const screen = document.documentElement.clientWidth;
+		return box.right > screen + 1 ? `it ends at ${Math.round(box.right)} px, off the screen` : null;
+	});
+}
+
 beforeAll(async () => {
 	browser = await launchBrowser();
 	maker = await signIn(browser, 'maker@betwise.dev');
@@ -200,6 +220,52 @@ describe('the cash lines of a buy', () => {
 		});
 		await expectText(line('RESERVE'), 'Held for');
 		await expectText(line('TRADE'), /Trade\s+order/);
+	});
+});
+
+describe('an order in the order history', () => {
+	it('shows its number and status whole beside a long market title, on a laptop and a phone', async () => {
+		// Morgan bids 44¢ for 1,500 shares, between his own quotes, and Theo sells him one, so the
+		// bid is part filled; Morgan cancels the rest afterwards, leaving the book as it was.
+		const bobChen = await optionOf(makerApi);
+		const { order: bid } = await makerApi.orders.place.mutate({
+			...bobChen,
+			side: 'BUY',
+			priceCents: 44,
+			quantity: 1_500
+		});
+		const { order: sell } = await takerApi.orders.place.mutate({
+			...bobChen,
+			side: 'SELL',
+			priceCents: 44,
+			quantity: 1
+		});
+		expect(sell.status).toBe('FILLED');
+		const phone = await signIn(browser, 'maker@betwise.dev', PHONE);
+		try {
+			await phone.page.goto('/portfolio');
+			for (const [shown, width] of [
+				[page, 1280],
+				[phone.page, PHONE.width]
+			] as const) {
+				const row = shown.getByTestId('history-order').filter({
+					has: shown.getByTestId('history-order-number').getByText(`order ${bid.id}`, {
+						exact: true
+					})
+				});
+				const status = row.locator('td[data-label="Status"]');
+				await expectText(status, 'Part filled');
+				expect(await cutShort(status), `the status at ${width} px`).toBeNull();
+				const number = row.getByTestId('history-order-number');
+				expect((await number.innerText()).trim()).toBe(`order ${bid.id}`);
+				expect(await cutShort(number), `the order number at ${width} px`).toBeNull();
+				expect((await row.locator('td[data-label="Filled"]').innerText()).trim()).toBe('1 / 1,500');
+				await screenshot(shown, `portfolio-order-history-${width}`);
+			}
+		} finally {
+			await phone.context.close();
+			await makerApi.orders.cancel.mutate({ orderId: bid.id });
+		}
 	});
 });
 
