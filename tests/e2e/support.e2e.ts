@@ -3,7 +3,7 @@
 // served it; with the engine service stopped the order still goes through, marked as fallback;
 // the Engines and Users pages show what happened, and a user's orders page back past the first
 // page; the flag is removed again with a reason.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineServiceProcess } from '../fixtures/engine-service';
 import { startEngineServiceForApp } from './engine-service';
@@ -30,6 +30,8 @@ const READABLE_RULE = 'at least 10 characters, with 3 or more different letters 
 // Morgan Maker's seeded quotes are nearly a page of orders on a user's support page.
 const MAKER = 'maker@betwise.dev';
 const USER_ORDERS_PAGE = 50;
+// A time as every page of the site gives it, en-US and here to the second: "Dec 5, 2026, 10:21:23 PM".
+const TO_THE_SECOND = /[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M/;
 
 let browser: Browser;
 let staff: SignedIn;
@@ -47,6 +49,14 @@ afterAll(async () => {
 	await browser?.close();
 	await engineService?.stop();
 });
+
+/** Fails unless `inner` lies within `outer` from left to right (a failure gives both edges). */
+async function expectWithin(inner: Locator, outer: Locator, what: string) {
+	const [box, bounds] = await Promise.all([inner.boundingBox(), outer.boundingBox()]);
+	expect(box && bounds, `${what}: both are shown`).toBeTruthy();
+	expect(box!.x, `${what}: left edge`).toBeGreaterThanOrEqual(bounds!.x);
+	expect(box!.x + box!.width, `${what}: right edge`).toBeLessThanOrEqual(bounds!.x + bounds!.width);
+}
 
 async function activeElementId(page: Page): Promise<string> {
 	return page.evaluate(() => document.activeElement?.id ?? '');
@@ -106,6 +116,10 @@ describe('support switching a user to the remote engine', () => {
 		expect(text).toContain('support@betwise.dev');
 		expect(text).toContain(`User ${TRADER} set`);
 		expect(text).toContain('no flag → remote engine');
+		expect(await newest.locator('td[data-label="When"]').innerText()).toMatch(
+			new RegExp(`^${TO_THE_SECOND.source}$`)
+		);
+		await expectText(page.getByTestId('user-flag'), TO_THE_SECOND);
 		await screenshot(page, 'support-rollout-user-switched-1280');
 	});
 
@@ -191,12 +205,19 @@ describe('support watching the engines and the user', () => {
 		await expectText(page.getByTestId('remote-fell-back'), /^[1-9]/);
 		await expectText(page.getByTestId('remote-calls'), /^[1-9]/);
 		await page.getByTestId('latency-chart').locator('canvas').first().waitFor();
+		await page.getByText(new RegExp(`updated ${TO_THE_SECOND.source}`)).waitFor();
 		await screenshot(page, 'support-engines-1280');
 	});
 
 	it("shows the user's cash, positions, orders with the engine of each, and API keys", async () => {
 		const { page } = staff;
 		await page.getByRole('link', { name: 'Users' }).click();
+		const finder = page.getByRole('region', { name: 'Find a user' });
+		await expectWithin(
+			finder.getByRole('button', { name: 'Search' }),
+			finder,
+			'the Search button in its panel'
+		);
 		await page.getByLabel('Email or name').fill('taker');
 		await page.getByRole('button', { name: 'Search' }).click();
 		await page.getByRole('link', { name: new RegExp(TRADER) }).click();
@@ -207,6 +228,14 @@ describe('support watching the engines and the user', () => {
 			.evaluateAll((rows) => rows.slice(0, 2).map((row) => row.getAttribute('data-engine')));
 		// Newest first: the fallback order (committed locally), then the remote one.
 		expect(engines).toEqual(['local', 'remote']);
+		// One date format from table to table, as on the trader's own pages.
+		await page
+			.getByTestId('user-detail')
+			.getByText(new RegExp(`joined ${TO_THE_SECOND.source}`))
+			.waitFor();
+		expect(
+			await page.getByTestId('user-order').first().locator('td[data-label="When"]').innerText()
+		).toMatch(new RegExp(`^${TO_THE_SECOND.source}$`));
 		await expectText(page.getByTestId('position'), MARKET_TITLE);
 		await page.getByTestId('no-user-api-keys').waitFor();
 		await screenshot(page, 'support-users-1280');
@@ -222,6 +251,12 @@ describe('support watching the engines and the user', () => {
 			users: async () => {
 				await page.getByRole('link', { name: new RegExp(TRADER) }).click();
 				await page.getByTestId('user-order').first().waitFor();
+				const finder = page.getByRole('region', { name: 'Find a user' });
+				await expectWithin(
+					finder.getByRole('button', { name: 'Search' }),
+					finder,
+					'the Search button in its panel'
+				);
 			}
 		};
 		for (const section of ['rollout', 'engines', 'users'] as const) {
@@ -241,12 +276,19 @@ describe('support watching the engines and the user', () => {
 describe("support paging back through a user's orders", () => {
 	it('shows the older orders under the first page after "Show older", each once', async () => {
 		// A few bids of Morgan's far below the market, cancelled at once, make more than one page
-		// and leave his cash and the book as they were.
+		// and leave his cash and the book as they were; one of them is for thousands of shares.
 		const maker = await signIn(browser, MAKER);
 		const makerApi = await apiOf(maker.context);
 		const { items } = await makerApi.markets.list.query({ limit: 100 });
 		const market = items.find((candidate) => candidate.slug === MARKET)!;
-		const placed: string[] = [];
+		const { order: large } = await makerApi.orders.place.mutate({
+			marketId: market.id,
+			optionId: market.options[0]!.id,
+			side: 'BUY',
+			priceCents: 1,
+			quantity: 2_500
+		});
+		const placed: string[] = [large.id];
 		const held = (await allOrderIds(makerApi)).length;
 		for (let count = held; count < USER_ORDERS_PAGE + 5; count++) {
 			const { order } = await makerApi.orders.place.mutate({
@@ -258,7 +300,7 @@ describe("support paging back through a user's orders", () => {
 			});
 			placed.push(order.id);
 		}
-		if (placed.length > 0) await makerApi.orders.cancelBatch.mutate({ orderIds: placed });
+		await makerApi.orders.cancelBatch.mutate({ orderIds: placed });
 		const all = await allOrderIds(makerApi);
 		await maker.context.close();
 
@@ -279,6 +321,10 @@ describe("support paging back through a user's orders", () => {
 			await rows.nth(shown).waitFor();
 		}
 		expect(await shownIds()).toEqual(all);
+		const largeRow = rows.nth(all.indexOf(large.id));
+		expect((await largeRow.locator('td[data-label="Filled"]').innerText()).trim()).toBe(
+			'0 / 2,500'
+		);
 		await screenshot(page, 'support-users-older-orders-1280');
 	});
 });

@@ -70,14 +70,11 @@ export function splitScopeKey(scopeKey: string): { kind: string; id: string | nu
 	};
 }
 
-const dateTime = new Intl.DateTimeFormat('en-GB', {
-	day: 'numeric',
-	month: 'short',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit'
-});
+// en-US like every other page, so a user's support page reads one way from table to table; with
+// the year and seconds, because audit trails are read long after and to the second.
+const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
 
+/** "Dec 5, 2026, 10:21:23 PM". */
 export function formatWhen(at: Date): string {
 	return dateTime.format(at);
 }
