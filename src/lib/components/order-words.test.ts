@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { averagePriceText, describeAmendOutcome, describeOutcome } from './order-words';
+import {
+	averagePriceText,
+	describeAmendOutcome,
+	describeOutcome,
+	describeSince
+} from './order-words';
 
 const order = (fields: Partial<Parameters<typeof describeOutcome>[0]>) => ({
 	status: 'FILLED' as const,
@@ -56,6 +61,83 @@ describe('describing an order just placed', () => {
 			{ priceCents: 31, quantity: 6 }
 		]);
 		expect(outcome.headline).toBe('Filled: bought 10 at 31¢');
+	});
+
+	it('groups share counts by thousands', () => {
+		const outcome = describeOutcome(
+			order({ status: 'CANCELLED', type: 'MARKET', quantity: 1_000_000, filledQuantity: 225 }),
+			[{ priceCents: 6, quantity: 225 }]
+		);
+		expect(outcome.detail).toBe('The other 999,775 could not trade at once and were cancelled.');
+	});
+
+	it('tells a market order that found no one to trade with without speaking of its price', () => {
+		const none = { status: 'CANCELLED' as const, type: 'MARKET' as const, filledQuantity: 0 };
+		expect(describeOutcome(order(none), []).detail).toBe(
+			'No one was selling, so the order was cancelled.'
+		);
+		expect(describeOutcome(order({ ...none, side: 'SELL' }), []).detail).toBe(
+			'No one was buying, so the order was cancelled.'
+		);
+	});
+
+	it('names the price a limit order found no one at', () => {
+		const outcome = describeOutcome(order({ status: 'CANCELLED', filledQuantity: 0 }), []);
+		expect(outcome.detail).toBe('No one was selling at 40¢ or less, so the order was cancelled.');
+	});
+});
+
+describe('following an order after its outcome was told', () => {
+	const resting = order({ status: 'OPEN', filledQuantity: 0, priceCents: 31 });
+
+	it('says nothing new while the order is as it was', () => {
+		expect(describeSince(resting, { ...resting }, [])).toBeNull();
+	});
+
+	it('tells a fill of the resting order at its price', () => {
+		expect(
+			describeSince(resting, { ...resting, status: 'FILLED', filledQuantity: 10 }, [])
+		).toEqual({
+			tone: 'filled',
+			headline: 'Filled: bought 10 at 31¢',
+			detail: null
+		});
+		const part = describeSince(
+			resting,
+			{ ...resting, status: 'PARTIALLY_FILLED', filledQuantity: 4 },
+			[]
+		);
+		expect(part?.headline).toBe('Part filled: bought 4 at 31¢');
+		expect(part?.detail).toBe('6 more resting at 31¢.');
+	});
+
+	it('counts what the call itself traded with what traded since', () => {
+		const told = order({
+			status: 'PARTIALLY_FILLED',
+			quantity: 30,
+			filledQuantity: 25,
+			priceCents: 47
+		});
+		const now = { ...told, status: 'FILLED' as const, filledQuantity: 30 };
+		expect(describeSince(told, now, [{ priceCents: 47, quantity: 25 }])?.headline).toBe(
+			'Filled: bought 30 at 47¢'
+		);
+	});
+
+	it('says an order was cancelled, and what had traded before', () => {
+		const cancelled = describeSince(
+			resting,
+			{ ...resting, status: 'CANCELLED', filledQuantity: 4 },
+			[]
+		);
+		expect(cancelled?.headline).toBe('Cancelled: buy 10 at 31¢');
+		expect(cancelled?.detail).toBe('4 were bought before that.');
+		const closed = describeSince(
+			resting,
+			{ ...resting, status: 'CANCELLED', rejectReason: 'MARKET_CLOSED' },
+			[]
+		);
+		expect(closed?.detail).toBe('Nothing traded. Cancelled because the market closed.');
 	});
 });
 

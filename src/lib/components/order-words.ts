@@ -1,5 +1,6 @@
 // Orders in plain words: why one was rejected, what happened to it, and which engine served it.
 // Every page says these things the same way because they are said only here.
+import { formatCount } from '$lib/shared/format';
 import type { OrderStatus, OrderView } from '$lib/shared/orders';
 
 const rejectReasons: Record<string, string> = {
@@ -87,6 +88,25 @@ function fillPrices(fills: readonly Fill[]): { at: string; range: string | null 
 
 const sentences = (...parts: (string | null)[]) => parts.filter(Boolean).join(' ') || null;
 
+const buyOrSell = (order: OrderLike) => (order.side === 'BUY' ? 'buy' : 'sell');
+
+/**
+ * Why an order that could not rest traded nothing. A market order has no price of its own, so
+ * only a limit order is told about "its price".
+ */
+function nothingTradedText(order: OrderLike): string {
+	const nobody = order.side === 'BUY' ? 'No one was selling' : 'No one was buying';
+	if (order.type === 'MARKET') return `${nobody}, so the order was cancelled.`;
+	const reach = order.side === 'BUY' ? 'or less' : 'or more';
+	return `${nobody} at ${order.priceCents}¢ ${reach}, so the order was cancelled.`;
+}
+
+function rejectText(order: OrderLike): string {
+	if (order.type === 'MARKET' && order.rejectReason === 'FOK_NOT_FILLED')
+		return 'Fill-or-kill needs the whole quantity to trade at once, and the book did not have it.';
+	return reasonText(order.rejectReason);
+}
+
 /**
  * What happened to an order just placed or amended, given the fills this call made (an amended
  * order may have traded before: only this call's fills are described).
@@ -98,43 +118,45 @@ export function describeOutcome(order: OrderLike, fills: readonly Fill[]): Outco
 	const rest = order.quantity - order.filledQuantity;
 	switch (order.status) {
 		case 'FILLED':
-			return { tone: 'filled', headline: `Filled: ${verb} ${traded} ${at}`, detail: range };
+			return {
+				tone: 'filled',
+				headline: `Filled: ${verb} ${formatCount(traded)} ${at}`,
+				detail: range
+			};
 		case 'PARTIALLY_FILLED':
 			return traded
 				? {
 						tone: 'filled',
-						headline: `Part filled: ${verb} ${traded} ${at}`,
-						detail: sentences(range, `${rest} more resting at ${order.priceCents}¢.`)
+						headline: `Part filled: ${verb} ${formatCount(traded)} ${at}`,
+						detail: sentences(range, `${formatCount(rest)} more resting at ${order.priceCents}¢.`)
 					}
 				: {
 						tone: 'resting',
-						headline: `Resting: ${order.side === 'BUY' ? 'buy' : 'sell'} ${rest} more at ${order.priceCents}¢`,
-						detail: `${order.filledQuantity} already filled.`
+						headline: `Resting: ${buyOrSell(order)} ${formatCount(rest)} more at ${order.priceCents}¢`,
+						detail: `${formatCount(order.filledQuantity)} already filled.`
 					};
 		case 'OPEN':
 			return {
 				tone: 'resting',
-				headline: `Resting: ${order.side === 'BUY' ? 'buy' : 'sell'} ${order.quantity} at ${order.priceCents}¢`,
+				headline: `Resting: ${buyOrSell(order)} ${formatCount(order.quantity)} at ${order.priceCents}¢`,
 				detail: 'It stays in the book until it trades, expires or you cancel it.'
 			};
 		case 'REJECTED':
-			return { tone: 'rejected', headline: 'Rejected', detail: reasonText(order.rejectReason) };
+			return { tone: 'rejected', headline: 'Rejected', detail: rejectText(order) };
 		case 'CANCELLED':
 			return traded > 0
 				? {
 						tone: 'filled',
-						headline: `${verb === 'bought' ? 'Bought' : 'Sold'} ${traded} ${at}`,
+						headline: `${verb === 'bought' ? 'Bought' : 'Sold'} ${formatCount(traded)} ${at}`,
 						detail: sentences(
 							range,
-							`The other ${rest} could not trade at once and were cancelled.`
+							`The other ${formatCount(rest)} could not trade at once and were cancelled.`
 						)
 					}
 				: {
 						tone: 'cancelled',
 						headline: 'Nothing traded',
-						detail: order.rejectReason
-							? reasonText(order.rejectReason)
-							: 'No one was selling or buying at your price, so the order was cancelled.'
+						detail: order.rejectReason ? reasonText(order.rejectReason) : nothingTradedText(order)
 					};
 		case 'EXPIRED':
 			return { tone: 'cancelled', headline: 'Expired', detail: null };
@@ -147,9 +169,53 @@ export function describeAmendOutcome(order: OrderLike, fills: readonly Fill[]): 
 	if (fills.length > 0 || !stillOpen) return describeOutcome(order, fills);
 	return {
 		tone: 'resting',
-		headline: `Changed: ${order.side === 'BUY' ? 'buy' : 'sell'} ${order.quantity - order.filledQuantity} at ${order.priceCents}¢`,
+		headline: `Changed: ${buyOrSell(order)} ${formatCount(order.quantity - order.filledQuantity)} at ${order.priceCents}¢`,
 		detail: 'Nothing traded; it rests in the book at the new price.'
 	};
+}
+
+/**
+ * What has become of an order since an outcome told of it as `told` (with the fills that call
+ * made), now that it is `now`; null while nothing has changed. It rested in between, and a
+ * resting order trades only at its own price, so what filled since is told at that price.
+ */
+export function describeSince(
+	told: OrderLike,
+	now: OrderLike,
+	toldFills: readonly Fill[]
+): Outcome | null {
+	const changed =
+		now.status !== told.status ||
+		now.filledQuantity !== told.filledQuantity ||
+		now.priceCents !== told.priceCents ||
+		now.quantity !== told.quantity;
+	if (!changed) return null;
+	const since = now.filledQuantity - told.filledQuantity;
+	const fills =
+		since > 0 ? [...toldFills, { priceCents: now.priceCents, quantity: since }] : toldFills;
+	switch (now.status) {
+		case 'FILLED':
+		case 'PARTIALLY_FILLED':
+		case 'OPEN':
+			return since > 0 ? describeOutcome(now, fills) : describeAmendOutcome(now, []);
+		case 'CANCELLED':
+		case 'EXPIRED': {
+			const filled = now.filledQuantity;
+			const verb = now.side === 'BUY' ? 'bought' : 'sold';
+			return {
+				tone: 'cancelled',
+				headline: `${now.status === 'EXPIRED' ? 'Expired' : 'Cancelled'}: ${buyOrSell(now)} ${formatCount(now.quantity)} at ${now.priceCents}¢`,
+				detail: sentences(
+					filled > 0
+						? `${formatCount(filled)} ${filled === 1 ? 'was' : 'were'} ${verb} before that.`
+						: 'Nothing traded.',
+					now.rejectReason ? reasonText(now.rejectReason) : null
+				)
+			};
+		}
+		case 'REJECTED':
+			return describeOutcome(now, []);
+	}
 }
 
 /** "served by remote engine" / "remote engine unavailable — served by local engine". */
