@@ -3,7 +3,7 @@
 // and what an amend that trades says. Then the portfolio tying orders to cash movements.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectText, launchBrowser, signIn, type SignedIn } from './fixtures/browser';
+import { expectText, launchBrowser, screenshot, signIn, type SignedIn } from './fixtures/browser';
 import { expectResult, fillTicket, openMarket, sendTicket } from './fixtures/trading';
 
 // Theo Taker bought 15 shares of every option here when the demo was seeded. The maker offers
@@ -30,6 +30,8 @@ afterAll(async () => {
 const ticket = () => page.getByTestId('order-ticket');
 const hint = () => ticket().locator('.hint');
 const priceField = () => ticket().getByLabel('Limit price (¢)');
+const submitButton = () => ticket().locator('button[type="submit"]');
+const buttonText = async () => (await submitButton().innerText()).trim();
 
 async function chooseOption(label: string) {
 	await page.getByTestId('option-tab').filter({ hasText: label }).click();
@@ -51,9 +53,47 @@ describe('switching option', () => {
 					) as HTMLInputElement
 				).value === ''
 		);
-		expect((await ticket().locator('button[type="submit"]').innerText()).trim()).toBe(
-			'Buy 10 Hike'
-		);
+		// No price yet: the button names no order it cannot send.
+		expect(await buttonText()).toBe('Buy Hike');
+	});
+});
+
+describe('shares or a price the ticket calls wrong', () => {
+	it('are not repeated on the button, nor priced in the summary', async () => {
+		const cost = page.getByTestId('ticket-cost');
+		await fillTicket(page, {
+			side: 'Buy',
+			type: 'Limit',
+			priceCents: 3,
+			shares: 1_000_000_000_000
+		});
+		await expectText(submitButton(), /^Buy Hike$/);
+		expect(await cost.innerText()).toBe('—');
+		for (const shares of [-5, 2.5]) {
+			await fillTicket(page, { shares });
+			await expectText(submitButton(), /^Buy Hike$/);
+			expect(await cost.innerText()).toBe('—');
+		}
+		await fillTicket(page, { priceCents: 0, shares: 10 });
+		await expectText(submitButton(), /^Buy Hike$/);
+
+		await fillTicket(page, { priceCents: 3, shares: 1000 });
+		await expectText(submitButton(), /^Buy 1,000 Hike at 3¢$/);
+		await expectText(cost, '$30.00');
+	});
+});
+
+describe('a market order', () => {
+	it('shows no limit price, not even one typed before', async () => {
+		await fillTicket(page, { side: 'Buy', type: 'Limit', priceCents: 30, shares: 10 });
+		await fillTicket(page, { type: 'Market', shares: 10 });
+		expect(await priceField().count()).toBe(0);
+		await expectText(ticket().getByTestId('market-price'), 'Best available');
+		await expectText(submitButton(), /^Buy 10 Hike at market$/);
+		await screenshot(page, 'ticket-market-order-1280');
+
+		await fillTicket(page, { type: 'Limit', shares: 10 });
+		expect(await priceField().inputValue()).toBe('30');
 	});
 });
 
@@ -117,13 +157,33 @@ describe('hints before sending', () => {
 });
 
 describe('a market order that fills in part', () => {
-	it('gives the exact average of its fills, then shows an empty book as nothing to trade', async () => {
-		await fillTicket(page, { side: 'Buy', type: 'Market', shares: 1000, timeInForce: 'IOC' });
+	it('gives the exact average of its fills, and the emptied book does not contradict it', async () => {
+		await fillTicket(page, {
+			side: 'Buy',
+			type: 'Market',
+			shares: 1_000_000,
+			timeInForce: 'IOC'
+		});
+		await expectText(submitButton(), /^Buy 1,000,000 Hike at market$/);
 		await sendTicket(page);
 		// (5·25 + 6·80 + 7·120) / 225 = 6.42…¢: never shown as a price of 6¢.
 		await expectResult(page, 'Bought 225 at ≈6.42¢ average');
-		await expectResult(page, 'Fills from 5¢ to 7¢. The other 775 could not trade at once');
-		await expectText(page.getByTestId('ticket-cost'), 'nothing to trade');
+		await expectResult(page, 'Fills from 5¢ to 7¢. The other 999,775 could not trade at once');
+
+		// What the form would do next, said of the book now, not of the order just sent.
+		await expectText(hint(), 'No one is selling now, so a market buy would not trade.');
+		expect(await page.getByTestId('ticket-cost').innerText()).toBe('—');
+		expect(await page.getByTestId('ticket-payout').innerText()).toBe('—');
+		await expectText(page.getByTestId('ask-empty'), 'No offers to sell');
+		expect(await page.getByTestId('bid-empty').count()).toBe(0);
+		await screenshot(page, 'ticket-after-market-order-1280');
+	});
+
+	it('into a book with no one selling, says so without speaking of a price', async () => {
+		await sendTicket(page);
+		await expectResult(page, 'Nothing traded');
+		await expectResult(page, 'No one was selling, so the order was cancelled.');
+		expect(await page.getByTestId('order-result').innerText()).not.toContain('price');
 	});
 });
 
@@ -160,6 +220,72 @@ describe('an amend to a price that crosses the book', () => {
 		await row.getByRole('button', { name: 'Save' }).click();
 		await expectText(mine.getByTestId('amend-result'), 'Filled: bought 5 at 48¢');
 		await mine.getByTestId('no-open-orders').waitFor();
+	});
+});
+
+describe('outcomes in open orders', () => {
+	const mine = () => page.getByTestId('my-market-activity');
+	const rowOf = (orderId: string | null) =>
+		mine().locator(`[data-testid="open-order"][data-order-id="${orderId}"]`);
+	const rowErrors = () => mine().locator('.row-error');
+
+	async function rest(priceCents: number, shares: number) {
+		await fillTicket(page, { side: 'Buy', type: 'Limit', priceCents, shares, timeInForce: 'GTC' });
+		await sendTicket(page);
+		await expectResult(page, `Resting: buy ${shares} at ${priceCents}¢`);
+		return mine()
+			.getByTestId('open-order')
+			.filter({ hasText: `${priceCents}¢` })
+			.getAttribute('data-order-id');
+	}
+
+	it('drop a row’s complaint once that row is no longer edited, in words that read', async () => {
+		const first = rowOf(await rest(40, 20));
+		const second = rowOf(await rest(39, 5));
+
+		await first.getByRole('button', { name: /^Change order/ }).click();
+		await first.getByLabel('New price (¢)').fill('150');
+		await first.getByRole('button', { name: 'Save' }).click();
+		await expectText(rowErrors(), 'Enter a whole price from 1¢ to 99¢.');
+		await first.getByRole('button', { name: 'Back' }).click();
+		expect(await rowErrors().count()).toBe(0);
+
+		await first.getByRole('button', { name: /^Change order/ }).click();
+		await first.getByLabel('New total shares').fill('0');
+		await first.getByRole('button', { name: 'Save' }).click();
+		// Nothing of it has filled, so "above the 0 already filled" would be no help.
+		await expectText(rowErrors(), 'Enter a whole number of shares, from 1 to 1,000,000.');
+		await second.getByRole('button', { name: /^Change order/ }).click();
+		expect(await rowErrors().count()).toBe(0);
+		await second.getByRole('button', { name: 'Back' }).click();
+	});
+
+	it('go when their order is cancelled or a newer action shows its own', async () => {
+		const first = mine().getByTestId('open-order').filter({ hasText: '40¢' });
+		const firstRow = rowOf(await first.getAttribute('data-order-id'));
+		await firstRow.getByRole('button', { name: /^Change order/ }).click();
+		await firstRow.getByLabel('New price (¢)').fill('38');
+		await firstRow.getByRole('button', { name: 'Save' }).click();
+		await expectText(mine().getByTestId('amend-result'), 'Changed: buy 20 at 38¢');
+		// The ticket's "Resting: buy 5 at 39¢" is older news now.
+		expect(await page.getByTestId('order-result').count()).toBe(0);
+
+		await firstRow.getByTestId('cancel-order').click();
+		await firstRow.waitFor({ state: 'detached' });
+		expect(await mine().getByTestId('amend-result').count()).toBe(0);
+
+		const second = mine().getByTestId('open-order').filter({ hasText: '39¢' });
+		const secondRow = rowOf(await second.getAttribute('data-order-id'));
+		await secondRow.getByRole('button', { name: /^Change order/ }).click();
+		await secondRow.getByLabel('New price (¢)').fill('37');
+		await secondRow.getByRole('button', { name: 'Save' }).click();
+		await expectText(mine().getByTestId('amend-result'), 'Changed: buy 5 at 37¢');
+		await rest(36, 3);
+		expect(await mine().getByTestId('amend-result').count()).toBe(0);
+
+		await mine().getByTestId('cancel-all').click();
+		await mine().getByTestId('cancel-all').click();
+		await mine().getByTestId('no-open-orders').waitFor();
 	});
 });
 

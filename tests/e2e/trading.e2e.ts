@@ -74,7 +74,11 @@ describe('another trader taking the order', () => {
 		const priceBefore = (await yesPrice.innerText()).trim();
 
 		await openMarket(bob.page, MARKET);
-		// Choosing Alice's bid puts its price into Bob's ticket, on the sell side.
+		// Choosing Alice's bid puts its price into Bob's ticket, on the sell side, as the tip says.
+		await expectText(
+			bob.page.getByTestId('book-tip'),
+			'Choose a level to trade against it: a bid to sell, an ask to buy.'
+		);
 		await bidAt(bob.page, 31).click();
 		const ticket = bob.page.getByTestId('order-ticket');
 		expect(await ticket.getByLabel('Limit price (¢)').inputValue()).toBe('31');
@@ -87,7 +91,10 @@ describe('another trader taking the order', () => {
 		await expectText(bob.page.getByTestId('ticket-available'), '$993.10');
 		await screenshot(bob.page, 'market-seller-filled-375');
 
-		// Alice's pages were open all along: nothing is reloaded.
+		// Alice's pages were open all along: nothing is reloaded. Her ticket said her order was
+		// resting; it now says it filled.
+		await expectResult(alice.page, 'Filled: bought 10 at 31¢');
+		expect(await alice.page.getByTestId('order-result').getAttribute('data-tone')).toBe('filled');
 		await expectText(alice.page.getByTestId('position-quantity'), '10 long');
 		await alice.page.getByTestId('no-open-orders').waitFor();
 		await expectText(alicePortfolio.getByTestId('balance-cash'), '$996.90');
@@ -135,6 +142,8 @@ describe('another trader taking the order', () => {
 				'Cancelled'
 			);
 			await alice.page.getByTestId('no-open-orders').waitFor();
+			// Changed and cancelled in another tab: the market page's ticket follows the order.
+			await expectResult(alice.page, 'Cancelled: buy 5 at 24¢');
 			await screenshot(alicePortfolio, 'portfolio-after-cancel-1280');
 		});
 	});
