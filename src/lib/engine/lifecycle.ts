@@ -118,6 +118,40 @@ export const reopenMarket = transition(['HALTED'], 'OPEN');
 /** Stops trading for good: every resting order is cancelled and releases its cash and shares. */
 export const closeMarket = transition(['OPEN', 'HALTED'], 'CLOSED');
 
+/**
+ * Closes every market whose close time has passed and is still OPEN or HALTED, each in its own
+ * transaction as an admin's close is (its resting orders cancelled, their holds released).
+ * Every app process runs it: a market another process or an admin closed first is skipped.
+ * Returns the ids this call closed. Until it runs, the engines already refuse such a market's
+ * orders (see the group commit's read of the books' state).
+ */
+export async function closeDueMarkets(pool: pg.Pool): Promise<string[]> {
+	const { rows } = await pool.query<{ id: string }>(
+		`SELECT id FROM markets WHERE status IN ('OPEN', 'HALTED') AND closes_at <= now()
+		  ORDER BY closes_at, id`
+	);
+	const closed: string[] = [];
+	for (const { id } of rows) {
+		const result = await closeMarket(pool, id);
+		if (result.ok) closed.push(id);
+	}
+	return closed;
+}
+
+/** Closes due markets (closeDueMarkets) every `intervalMs`; returns the function that stops it. */
+export function startMarketCloser(pool: pg.Pool, intervalMs = 1_000): () => void {
+	let running = false;
+	const timer = setInterval(() => {
+		if (running) return;
+		running = true;
+		closeDueMarkets(pool)
+			.catch((error: unknown) => console.error('closing due markets failed', error))
+			.finally(() => (running = false));
+	}, intervalMs);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
 /** Cancels every resting order of the market, releasing reserves and share locks. Returns how many. */
 async function cancelResting(client: pg.ClientBase, marketId: string): Promise<number> {
 	const { rows } = await client.query<{ cancelled: string }>(

@@ -4,6 +4,7 @@
 import { LocalEngine } from '$lib/engine/local';
 import type { BreakerSettings } from '$lib/engine/breaker';
 import type { TradingEngine } from '$lib/engine/engine';
+import { startMarketCloser } from '$lib/engine/lifecycle';
 import { orderLookup } from '$lib/engine/order-lookup';
 import { marketOfOptionIn, RemoteEngine } from '$lib/engine/remote';
 import { EngineRouter } from '$lib/engine/router';
@@ -83,6 +84,7 @@ async function build(): Promise<Services> {
 	const db = await database();
 	const local = new LocalEngine(db.pool);
 	local.startExpirySweeper();
+	startMarketCloser(db.pool);
 	startEventPruner(db.pool, { retentionHours: config.EVENTS_RETENTION_HOURS });
 	// On PGlite the hub polls through the app's one connection: a second connection to it would
 	// share (and disturb) the same session.

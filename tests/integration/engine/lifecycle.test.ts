@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+	closeDueMarkets,
 	closeMarket,
 	haltMarket,
 	refundsAtCost,
@@ -148,6 +149,70 @@ describe('closing a market', () => {
 			})
 		);
 		expect(late.ok && late.value.order.rejectReason).toBe('MARKET_NOT_OPEN');
+	});
+});
+
+describe('a market reaching its close time', () => {
+	const pastCloseTime = (marketId: string) =>
+		db.pool.query(`UPDATE markets SET closes_at = now() - interval '1 second' WHERE id = $1`, [
+			marketId
+		]);
+
+	it('refuses new orders and amends at once, and the closer then closes it', async () => {
+		const market = await aMarket(db);
+		const [yes] = market.optionIds as [string];
+		const [alice, bob] = [
+			await aTrader(db, { cashCents: 10_000n }),
+			await aTrader(db, { cashCents: 10_000n })
+		];
+		const buy = (userId: string, priceCents: number) =>
+			engine.place(
+				userId,
+				PlaceOrderInput.parse({
+					marketId: market.id,
+					optionId: yes,
+					side: 'BUY',
+					priceCents,
+					quantity: 7
+				})
+			);
+		const resting = await buy(bob.id, 30);
+		expect(resting.ok && resting.value.order.status).toBe('OPEN');
+		await pastCloseTime(market.id);
+
+		// Before the closer has run: the market still says OPEN, yet nothing trades in it.
+		expect(await status(market.id)).toBe('OPEN');
+		const late = await buy(alice.id, 31);
+		expect(late.ok && late.value.order).toMatchObject({
+			status: 'REJECTED',
+			rejectReason: 'MARKET_NOT_OPEN'
+		});
+		const amended = await engine.amend(bob.id, {
+			orderId: resting.ok ? resting.value.order.id : '',
+			priceCents: 35
+		});
+		expect(!amended.ok && amended.code).toBe('MARKET_NOT_OPEN');
+
+		expect(await closeDueMarkets(db.pool)).toContain(market.id);
+		expect(await status(market.id)).toBe('CLOSED');
+		expect(await cash(bob.id)).toEqual({ available: 10_000, reserved: 0 });
+		const { rows } = await db.pool.query<{ status: string; reason: string }>(
+			`SELECT status, reject_reason AS reason FROM orders WHERE user_id = $1`,
+			[bob.id]
+		);
+		expect(rows).toEqual([{ status: 'CANCELLED', reason: 'MARKET_CLOSED' }]);
+		// Closed once: a second run (another process's) finds nothing more to close here.
+		expect(await closeDueMarkets(db.pool)).not.toContain(market.id);
+	});
+
+	it('closes a halted market too, and leaves markets still before their close time', async () => {
+		const [halted, open] = [await aMarket(db), await aMarket(db)];
+		expect(await haltMarket(db.pool, halted.id)).toMatchObject({ ok: true });
+		await pastCloseTime(halted.id);
+		const closed = await closeDueMarkets(db.pool);
+		expect(closed).toContain(halted.id);
+		expect(closed).not.toContain(open.id);
+		expect([await status(halted.id), await status(open.id)]).toEqual(['CLOSED', 'OPEN']);
 	});
 });
 

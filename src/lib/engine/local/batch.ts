@@ -146,8 +146,11 @@ export async function runGroup(
 					: context.lockBalances
 						? 'betwise_group_state_locked'
 						: 'betwise_group_state',
+				// A market past its close time trades no more, though the closer may not have run yet.
 				text: `SELECT (SELECT json_agg(json_build_object('optionId', b.option_id, 'seq', b.seq::text,
-				                'lastPriceCents', b.last_price_cents, 'marketId', o.market_id, 'status', m.status))
+				                'lastPriceCents', b.last_price_cents, 'marketId', o.market_id,
+				                'status', CASE WHEN m.status = 'OPEN' AND m.closes_at <= now() THEN 'CLOSED'
+				                               ELSE m.status END))
 				           FROM books b JOIN market_options o ON o.id = b.option_id JOIN markets m ON m.id = o.market_id
 				          WHERE b.option_id = ANY($1::uuid[])) AS books,
 				        ${balances} AS balances`,
