@@ -269,6 +269,52 @@ describe('an order in the order history', () => {
 	});
 });
 
+describe('an open order', () => {
+	it('shows its whole market title and "Part filled" status, on a laptop and a phone', async () => {
+		// As for the history above: a 44¢ bid for 1,500 shares that Theo sells one share into,
+		// so it rests part filled in the open orders until Morgan cancels it afterwards.
+		const bobChen = await optionOf(makerApi);
+		const { items } = await makerApi.markets.list.query({ limit: 100 });
+		const title = items.find((market) => market.id === bobChen.marketId)!.title;
+		const { order: bid } = await makerApi.orders.place.mutate({
+			...bobChen,
+			side: 'BUY',
+			priceCents: 44,
+			quantity: 1_500
+		});
+		const { order: sell } = await takerApi.orders.place.mutate({
+			...bobChen,
+			side: 'SELL',
+			priceCents: 44,
+			quantity: 1
+		});
+		expect(sell.status).toBe('FILLED');
+		const phone = await signIn(browser, 'maker@betwise.dev', PHONE);
+		try {
+			await phone.page.goto('/portfolio');
+			for (const [shown, width] of [
+				[page, 1280],
+				[phone.page, PHONE.width]
+			] as const) {
+				const row = shown.locator(`[data-testid="open-order"][data-order-id="${bid.id}"]`);
+				const status = row.getByTestId('open-order-status');
+				await expectText(status, 'Part filled');
+				expect(await cutShort(status), `the status at ${width} px`).toBeNull();
+				const what = row.locator('td.what');
+				expect(await what.innerText()).toContain(`${OPTION} · ${title}`);
+				expect(await cutShort(what), `the market title at ${width} px`).toBeNull();
+				expect((await row.locator('td[data-label="Filled / shares"]').innerText()).trim()).toBe(
+					'1 / 1,500'
+				);
+				await screenshot(shown, `portfolio-open-orders-${width}`);
+			}
+		} finally {
+			await phone.context.close();
+			await makerApi.orders.cancel.mutate({ orderId: bid.id });
+		}
+	});
+});
+
 describe('cash history on a 375 px phone', () => {
 	it('keeps the total cash change in view without scrolling sideways', async () => {
 		const phone = await signIn(browser, 'maker@betwise.dev', PHONE);
