@@ -3,7 +3,8 @@ import {
 	averagePriceText,
 	describeAmendOutcome,
 	describeOutcome,
-	describeSince
+	describeSince,
+	orderReasonText
 } from './order-words';
 
 const order = (fields: Partial<Parameters<typeof describeOutcome>[0]>) => ({
@@ -84,6 +85,32 @@ describe('describing an order just placed', () => {
 	it('names the price a limit order found no one at', () => {
 		const outcome = describeOutcome(order({ status: 'CANCELLED', filledQuantity: 0 }), []);
 		expect(outcome.detail).toBe('No one was selling at 40¢ or less, so the order was cancelled.');
+	});
+});
+
+describe('why an order in the history was refused', () => {
+	it('does not speak of a price when a market fill-or-kill order could not fill', () => {
+		expect(orderReasonText({ type: 'MARKET', rejectReason: 'FOK_NOT_FILLED' })).toBe(
+			'Fill-or-kill needs the whole quantity to trade at once, and the book did not have it.'
+		);
+	});
+
+	it('speaks of the price when a limit fill-or-kill order could not fill', () => {
+		expect(orderReasonText({ type: 'LIMIT', rejectReason: 'FOK_NOT_FILLED' })).toBe(
+			'Fill-or-kill needs the whole quantity at your price or better, and the book did not have it.'
+		);
+	});
+
+	it('says it the way the outcome of an order just placed does', () => {
+		const refused = order({ status: 'REJECTED', type: 'MARKET', rejectReason: 'FOK_NOT_FILLED' });
+		expect(describeOutcome(refused, []).detail).toBe(orderReasonText(refused));
+	});
+
+	it('gives other reasons alike for either type', () => {
+		for (const type of ['MARKET', 'LIMIT'] as const)
+			expect(orderReasonText({ type, rejectReason: 'INSUFFICIENT_FUNDS' })).toBe(
+				'You do not have enough available cash for this order.'
+			);
 	});
 });
 

@@ -28,8 +28,8 @@ const rejectReasons: Record<string, string> = {
 	USER: 'Cancelled by you.'
 };
 
-/** A reject (or cancel) reason code as a sentence. */
-export function reasonText(code: string | null): string {
+/** A reject (or cancel) reason code as a sentence; orderReasonText fits it to the order. */
+function reasonText(code: string | null): string {
 	if (!code) return 'No reason was given.';
 	return (
 		rejectReasons[code] ?? `The order was refused (${code.toLowerCase().replaceAll('_', ' ')}).`
@@ -101,7 +101,12 @@ function nothingTradedText(order: OrderLike): string {
 	return `${nobody} at ${order.priceCents}¢ ${reach}, so the order was cancelled.`;
 }
 
-function rejectText(order: OrderLike): string {
+/**
+ * Why an order was refused or cancelled, as a sentence. A market order has no price of its own,
+ * so its fill-or-kill refusal does not speak of "your price": the history tables and the outcome
+ * of an order just placed say it the same way.
+ */
+export function orderReasonText(order: Pick<OrderLike, 'type' | 'rejectReason'>): string {
 	if (order.type === 'MARKET' && order.rejectReason === 'FOK_NOT_FILLED')
 		return 'Fill-or-kill needs the whole quantity to trade at once, and the book did not have it.';
 	return reasonText(order.rejectReason);
@@ -142,7 +147,7 @@ export function describeOutcome(order: OrderLike, fills: readonly Fill[]): Outco
 				detail: 'It stays in the book until it trades, expires or you cancel it.'
 			};
 		case 'REJECTED':
-			return { tone: 'rejected', headline: 'Rejected', detail: rejectText(order) };
+			return { tone: 'rejected', headline: 'Rejected', detail: orderReasonText(order) };
 		case 'CANCELLED':
 			return traded > 0
 				? {
@@ -156,7 +161,7 @@ export function describeOutcome(order: OrderLike, fills: readonly Fill[]): Outco
 				: {
 						tone: 'cancelled',
 						headline: 'Nothing traded',
-						detail: order.rejectReason ? reasonText(order.rejectReason) : nothingTradedText(order)
+						detail: order.rejectReason ? orderReasonText(order) : nothingTradedText(order)
 					};
 		case 'EXPIRED':
 			return { tone: 'cancelled', headline: 'Expired', detail: null };
@@ -209,7 +214,7 @@ export function describeSince(
 					filled > 0
 						? `${formatCount(filled)} ${filled === 1 ? 'was' : 'were'} ${verb} before that.`
 						: 'Nothing traded.',
-					now.rejectReason ? reasonText(now.rejectReason) : null
+					now.rejectReason ? orderReasonText(now) : null
 				)
 			};
 		}
