@@ -37,4 +37,24 @@ describe('a market card', () => {
 		await screenshot(page, 'market-cards-1280');
 		await context.close();
 	});
+
+	it('says "Closes" or "Closed" as the market page does', async () => {
+		const context = await browser.newContext({ baseURL });
+		const page = await context.newPage();
+		const wordOn = async (path: string, closing: string) => {
+			await page.goto(path);
+			return (await page.locator(closing).getByTestId('market-closing').innerText()).trim();
+		};
+		for (const slug of [
+			'box-office-holiday-2026',
+			'world-cup-2026-winner',
+			'fed-rate-december-2026',
+			'launch-starship-orbit-q1-2027'
+		]) {
+			const card = await wordOn('/', `[data-testid="market-card"][data-slug="${slug}"]`);
+			const marketPage = await wordOn(`/markets/${slug}`, '.market-head');
+			expect(marketPage.split(' ')[0], slug).toBe(card.split(' ')[0]);
+		}
+		await context.close();
+	});
 });
