@@ -223,95 +223,81 @@ describe('the cash lines of a buy', () => {
 	});
 });
 
+/**
+ * Morgan bids 44¢ for 1,500 shares, between his own quotes, and Theo sells him one, so the bid
+ * is part filled; `check` then looks at it on the laptop page and on a phone, and Morgan cancels
+ * the rest afterwards, leaving the book as it was.
+ */
+async function withPartFilledBid(
+	check: (bid: { id: string }, shown: Page, width: number) => Promise<void>
+): Promise<void> {
+	const bobChen = await optionOf(makerApi);
+	const { order: bid } = await makerApi.orders.place.mutate({
+		...bobChen,
+		side: 'BUY',
+		priceCents: 44,
+		quantity: 1_500
+	});
+	const { order: sell } = await takerApi.orders.place.mutate({
+		...bobChen,
+		side: 'SELL',
+		priceCents: 44,
+		quantity: 1
+	});
+	expect(sell.status).toBe('FILLED');
+	const phone = await signIn(browser, 'maker@betwise.dev', PHONE);
+	try {
+		await phone.page.goto('/portfolio');
+		for (const [shown, width] of [
+			[page, 1280],
+			[phone.page, PHONE.width]
+		] as const) {
+			await check(bid, shown, width);
+		}
+	} finally {
+		await phone.context.close();
+		await makerApi.orders.cancel.mutate({ orderId: bid.id });
+	}
+}
+
 describe('an order in the order history', () => {
 	it('shows its number and status whole beside a long market title, on a laptop and a phone', async () => {
-		// Morgan bids 44¢ for 1,500 shares, between his own quotes, and Theo sells him one, so the
-		// bid is part filled; Morgan cancels the rest afterwards, leaving the book as it was.
-		const bobChen = await optionOf(makerApi);
-		const { order: bid } = await makerApi.orders.place.mutate({
-			...bobChen,
-			side: 'BUY',
-			priceCents: 44,
-			quantity: 1_500
+		await withPartFilledBid(async (bid, shown, width) => {
+			const row = shown.getByTestId('history-order').filter({
+				has: shown.getByTestId('history-order-number').getByText(`order ${bid.id}`, {
+					exact: true
+				})
+			});
+			const status = row.locator('td[data-label="Status"]');
+			await expectText(status, 'Part filled');
+			expect(await cutShort(status), `the status at ${width} px`).toBeNull();
+			const number = row.getByTestId('history-order-number');
+			expect((await number.innerText()).trim()).toBe(`order ${bid.id}`);
+			expect(await cutShort(number), `the order number at ${width} px`).toBeNull();
+			expect((await row.locator('td[data-label="Filled"]').innerText()).trim()).toBe('1 / 1,500');
+			await screenshot(shown, `portfolio-order-history-${width}`);
 		});
-		const { order: sell } = await takerApi.orders.place.mutate({
-			...bobChen,
-			side: 'SELL',
-			priceCents: 44,
-			quantity: 1
-		});
-		expect(sell.status).toBe('FILLED');
-		const phone = await signIn(browser, 'maker@betwise.dev', PHONE);
-		try {
-			await phone.page.goto('/portfolio');
-			for (const [shown, width] of [
-				[page, 1280],
-				[phone.page, PHONE.width]
-			] as const) {
-				const row = shown.getByTestId('history-order').filter({
-					has: shown.getByTestId('history-order-number').getByText(`order ${bid.id}`, {
-						exact: true
-					})
-				});
-				const status = row.locator('td[data-label="Status"]');
-				await expectText(status, 'Part filled');
-				expect(await cutShort(status), `the status at ${width} px`).toBeNull();
-				const number = row.getByTestId('history-order-number');
-				expect((await number.innerText()).trim()).toBe(`order ${bid.id}`);
-				expect(await cutShort(number), `the order number at ${width} px`).toBeNull();
-				expect((await row.locator('td[data-label="Filled"]').innerText()).trim()).toBe('1 / 1,500');
-				await screenshot(shown, `portfolio-order-history-${width}`);
-			}
-		} finally {
-			await phone.context.close();
-			await makerApi.orders.cancel.mutate({ orderId: bid.id });
-		}
 	});
 });
 
 describe('an open order', () => {
 	it('shows its whole market title and "Part filled" status, on a laptop and a phone', async () => {
-		// As for the history above: a 44¢ bid for 1,500 shares that Theo sells one share into,
-		// so it rests part filled in the open orders until Morgan cancels it afterwards.
-		const bobChen = await optionOf(makerApi);
+		const { marketId } = await optionOf(makerApi);
 		const { items } = await makerApi.markets.list.query({ limit: 100 });
-		const title = items.find((market) => market.id === bobChen.marketId)!.title;
-		const { order: bid } = await makerApi.orders.place.mutate({
-			...bobChen,
-			side: 'BUY',
-			priceCents: 44,
-			quantity: 1_500
+		const title = items.find((market) => market.id === marketId)!.title;
+		await withPartFilledBid(async (bid, shown, width) => {
+			const row = shown.locator(`[data-testid="open-order"][data-order-id="${bid.id}"]`);
+			const status = row.getByTestId('open-order-status');
+			await expectText(status, 'Part filled');
+			expect(await cutShort(status), `the status at ${width} px`).toBeNull();
+			const what = row.locator('td.what');
+			expect(await what.innerText()).toContain(`${OPTION} · ${title}`);
+			expect(await cutShort(what), `the market title at ${width} px`).toBeNull();
+			expect((await row.locator('td[data-label="Filled / shares"]').innerText()).trim()).toBe(
+				'1 / 1,500'
+			);
+			await screenshot(shown, `portfolio-open-orders-${width}`);
 		});
-		const { order: sell } = await takerApi.orders.place.mutate({
-			...bobChen,
-			side: 'SELL',
-			priceCents: 44,
-			quantity: 1
-		});
-		expect(sell.status).toBe('FILLED');
-		const phone = await signIn(browser, 'maker@betwise.dev', PHONE);
-		try {
-			await phone.page.goto('/portfolio');
-			for (const [shown, width] of [
-				[page, 1280],
-				[phone.page, PHONE.width]
-			] as const) {
-				const row = shown.locator(`[data-testid="open-order"][data-order-id="${bid.id}"]`);
-				const status = row.getByTestId('open-order-status');
-				await expectText(status, 'Part filled');
-				expect(await cutShort(status), `the status at ${width} px`).toBeNull();
-				const what = row.locator('td.what');
-				expect(await what.innerText()).toContain(`${OPTION} · ${title}`);
-				expect(await cutShort(what), `the market title at ${width} px`).toBeNull();
-				expect((await row.locator('td[data-label="Filled / shares"]').innerText()).trim()).toBe(
-					'1 / 1,500'
-				);
-				await screenshot(shown, `portfolio-open-orders-${width}`);
-			}
-		} finally {
-			await phone.context.close();
-			await makerApi.orders.cancel.mutate({ orderId: bid.id });
-		}
 	});
 });
 
