@@ -111,6 +111,37 @@ describe('inOrder on a real connection', () => {
 		});
 	}
 
+	it('writes the statements sent together in one socket write', async () => {
+		const stream = (client as unknown as { connection: { stream: import('node:net').Socket } })
+			.connection.stream;
+		const writes: number[] = [];
+		const write = stream._write.bind(stream);
+		const writev = stream._writev!.bind(stream);
+		stream._write = (chunk, encoding, done) => {
+			writes.push(1);
+			write(chunk, encoding, done);
+		};
+		stream._writev = (chunks, done) => {
+			writes.push(chunks.length);
+			writev(chunks, done);
+		};
+		setPipelining(client, true);
+		try {
+			await inOrder(client, [
+				() => client.query('BEGIN'),
+				() => client.query('SELECT $1::int AS value', [1]),
+				() => client.query('INSERT INTO pipelined VALUES ($1)', [5]),
+				() => client.query('ROLLBACK')
+			] as const);
+			// One write of every message: BEGIN, then Parse/Bind/Describe/Execute/Sync twice, ROLLBACK.
+			expect(writes).toEqual([12]);
+		} finally {
+			delete (stream as Partial<typeof stream>)._write;
+			delete (stream as Partial<typeof stream>)._writev;
+			setPipelining(client, false);
+		}
+	});
+
 	it('prepares a named statement again after the transaction it was first sent in failed', async () => {
 		setPipelining(client, true);
 		const named = (value: number) =>

@@ -3,10 +3,15 @@
 // each statement is written to the socket without waiting for the answer to the one before, so
 // BEGIN, the locks and the reads go out together, and later the write and COMMIT. A round trip
 // costs more than the network's: its answer waits for the event loop, which on an app server is
-// busy with requests. The embedded database is sent one statement at a time.
+// busy with requests. The statements sent together also go out in one socket write: pg writes
+// each statement on its own, and a write is a system call that costs as much as building a
+// statement. The embedded database is sent one statement at a time.
 import type pg from 'pg';
 
-type Pipelining = pg.ClientBase & { pipeline?: boolean };
+type Pipelining = pg.ClientBase & {
+	pipeline?: boolean;
+	connection?: { stream?: { cork?: () => void; uncork?: () => void } };
+};
 
 /** Puts a checked-out connection in or out of pipeline mode; only with nothing in flight on it. */
 export function setPipelining(client: pg.ClientBase, on: boolean): void {
@@ -27,7 +32,16 @@ export async function inOrder<T extends readonly unknown[]>(
 		for (const query of queries) results.push(await query());
 		return results as unknown as T;
 	}
-	const settled = await Promise.allSettled(queries.map((query) => query()));
+	// pg submits a query at once in pipeline mode, so every statement is buffered until uncork.
+	const stream = (client as Pipelining).connection?.stream;
+	stream?.cork?.();
+	let sent: Promise<unknown>[];
+	try {
+		sent = queries.map((query) => query());
+	} finally {
+		stream?.uncork?.();
+	}
+	const settled = await Promise.allSettled(sent);
 	const failed = settled.find((result) => result.status === 'rejected');
 	if (failed) throw failed.reason;
 	return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
