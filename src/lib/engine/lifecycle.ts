@@ -2,7 +2,12 @@
 // halt and reopen; close (cancels every resting order and releases what it held); resolve
 // (settles every position: 100¢ per long share of the winner and short share of each loser);
 // void (refunds positions at cost). Each bumps the books' seq, so every engine reloads them.
+// Moving a market's close time is one too. Each writes its market audit row in its transaction.
 import type pg from 'pg';
+import type { MarketAuditAction, MarketAuditState } from '$lib/shared/market-audit';
+import { BY_THE_APP, recordMarketChange, type MarketActor } from './market-audit';
+
+export type { MarketActor } from './market-audit';
 
 export type MarketStatus = 'OPEN' | 'HALTED' | 'CLOSED' | 'RESOLVED';
 
@@ -40,19 +45,35 @@ async function inTransaction<T>(
 	}
 }
 
+interface LockedMarket {
+	status: MarketStatus;
+	closesAt: Date;
+	/** Its close time has come (by the transaction's clock). */
+	due: boolean;
+}
+
 /** Takes every book lock of the market (in option id order, as batches never take two) and its row. */
-async function lockMarket(client: pg.ClientBase, marketId: string): Promise<MarketStatus | null> {
+async function lockMarket(client: pg.ClientBase, marketId: string): Promise<LockedMarket | null> {
 	await client.query(
 		`SELECT pg_advisory_xact_lock(hashtextextended(id::text, 7))
 		   FROM (SELECT id FROM market_options WHERE market_id = $1 ORDER BY id) options`,
 		[marketId]
 	);
-	const { rows } = await client.query<{ status: MarketStatus }>(
-		'SELECT status FROM markets WHERE id = $1 FOR UPDATE',
+	const { rows } = await client.query<{ status: MarketStatus; closes_at: Date; due: boolean }>(
+		'SELECT status, closes_at, closes_at <= now() AS due FROM markets WHERE id = $1 FOR UPDATE',
 		[marketId]
 	);
-	return rows[0]?.status ?? null;
+	const row = rows[0];
+	return row ? { status: row.status, closesAt: row.closes_at, due: row.due } : null;
 }
+
+/** The market's state as its audit entries keep it. */
+function stateOf(market: { status: MarketStatus; closesAt: Date }): MarketAuditState {
+	return { status: market.status, closesAt: market.closesAt.toISOString() };
+}
+
+const notFound = (marketId: string) =>
+	({ ok: false, code: 'MARKET_NOT_FOUND', message: `No market ${marketId}` }) as const;
 
 /**
  * Bumps every book's seq and tells subscribers the book changed wholesale, and tells the
@@ -68,10 +89,7 @@ async function bumpBooks(client: pg.ClientBase, marketId: string, kind: string):
 		     INSERT INTO events (topic, kind, option_id, market_id, book_seq, payload)
 		     SELECT 'book:' || option_id, $2::text, option_id, $1::uuid, seq, json_build_object('seq', seq::text, 'reason', $2::text)
 		       FROM bumped RETURNING id),
-		 market_event AS (
-		     INSERT INTO events (topic, kind, market_id, payload)
-		     SELECT 'market:' || m.id, '${MARKET_STATUS_EVENT}', m.id, ${marketStatusJson('m')}
-		       FROM markets m WHERE m.id = $1 RETURNING id)
+		 market_event AS (${insertMarketEvent})
 		 SELECT pg_notify('betwise_events', max(id)::text)
 		   FROM (SELECT id FROM book_events UNION ALL SELECT id FROM market_event) ids`,
 		[marketId, kind]
@@ -81,42 +99,125 @@ async function bumpBooks(client: pg.ClientBase, marketId: string, kind: string):
 /** The kind of the event on `market:<id>` that carries the market's new status. */
 export const MARKET_STATUS_EVENT = 'market.status';
 
-/** SQL for a market row's status as markets.onStatus sends it (`alias` names the markets row). */
+/**
+ * SQL for a market row's state as markets.onStatus sends it (`alias` names the markets row):
+ * its status, how it ended, and its close time.
+ */
 export function marketStatusJson(alias: string): string {
 	return `json_build_object('marketId', ${alias}.id, 'status', ${alias}.status,
-	        'resolution', ${alias}.resolution, 'resolvedOptionId', ${alias}.resolved_option_id)`;
+	        'resolution', ${alias}.resolution, 'resolvedOptionId', ${alias}.resolved_option_id,
+	        'closesAt', ${alias}.closes_at)`;
 }
 
-function transition(
-	from: MarketStatus[],
-	to: MarketStatus
-): (pool: pg.Pool, marketId: string) => Promise<LifecycleResult> {
-	return (pool, marketId) =>
-		inTransaction(pool, async (client) => {
-			const status = await lockMarket(client, marketId);
-			if (!status) return { ok: false, code: 'MARKET_NOT_FOUND', message: `No market ${marketId}` };
-			if (!from.includes(status)) {
-				return {
-					ok: false,
-					code: 'INVALID_TRANSITION',
-					message: `A ${status} market cannot become ${to}`
-				};
-			}
-			const cancelledOrders = to === 'CLOSED' ? await cancelResting(client, marketId) : 0;
-			await client.query('UPDATE markets SET status = $2, updated_at = now() WHERE id = $1', [
-				marketId,
-				to
-			]);
-			await bumpBooks(client, marketId, `market.${to.toLowerCase()}`);
-			return { ok: true, status: to, cancelledOrders, settledPositions: 0, paidCents: 0 };
-		});
+/** Tells the market's own topic its state (as the transaction has left it); `$1` is the market. */
+const insertMarketEvent = `
+		     INSERT INTO events (topic, kind, market_id, payload)
+		     SELECT 'market:' || m.id, '${MARKET_STATUS_EVENT}', m.id, ${marketStatusJson('m')}
+		       FROM markets m WHERE m.id = $1 RETURNING id`;
+
+interface StatusChange {
+	from: MarketStatus[];
+	to: MarketStatus;
+	action: MarketAuditAction;
+	/** Only a market whose close time has come (the closer's check, under the market's lock). */
+	onlyIfDue?: boolean;
 }
+
+function changeStatus(
+	pool: pg.Pool,
+	marketId: string,
+	by: MarketActor,
+	{ from, to, action, onlyIfDue = false }: StatusChange
+): Promise<LifecycleResult> {
+	return inTransaction(pool, async (client) => {
+		const market = await lockMarket(client, marketId);
+		if (!market) return notFound(marketId);
+		if (!from.includes(market.status)) {
+			return {
+				ok: false,
+				code: 'INVALID_TRANSITION',
+				message: `A ${market.status} market cannot become ${to}`
+			};
+		}
+		if (onlyIfDue && !market.due) {
+			return {
+				ok: false,
+				code: 'INVALID_TRANSITION',
+				message: `Market ${marketId} closes at ${market.closesAt.toISOString()}, not yet`
+			};
+		}
+		const cancelledOrders = to === 'CLOSED' ? await cancelResting(client, marketId) : 0;
+		await client.query('UPDATE markets SET status = $2, updated_at = now() WHERE id = $1', [
+			marketId,
+			to
+		]);
+		await bumpBooks(client, marketId, `market.${to.toLowerCase()}`);
+		await recordMarketChange(client, marketId, by, action, stateOf(market), {
+			...stateOf({ ...market, status: to }),
+			...(to === 'CLOSED' ? { cancelledOrders } : {})
+		});
+		return { ok: true, status: to, cancelledOrders, settledPositions: 0, paidCents: 0 };
+	});
+}
+
+/** A status change by `by` (the app itself when not given). */
+type Transition = (pool: pg.Pool, marketId: string, by?: MarketActor) => Promise<LifecycleResult>;
+
+const transition =
+	(change: StatusChange): Transition =>
+	(pool, marketId, by = BY_THE_APP) =>
+		changeStatus(pool, marketId, by, change);
 
 /** Stops new orders; the book and its resting orders stay. */
-export const haltMarket = transition(['OPEN'], 'HALTED');
-export const reopenMarket = transition(['HALTED'], 'OPEN');
+export const haltMarket = transition({ from: ['OPEN'], to: 'HALTED', action: 'HALT' });
+export const reopenMarket = transition({ from: ['HALTED'], to: 'OPEN', action: 'REOPEN' });
 /** Stops trading for good: every resting order is cancelled and releases its cash and shares. */
-export const closeMarket = transition(['OPEN', 'HALTED'], 'CLOSED');
+export const closeMarket = transition({ from: ['OPEN', 'HALTED'], to: 'CLOSED', action: 'CLOSE' });
+
+/** Why the closer closed a market, in its audit entry (which names no one). */
+export const CLOSE_TIME_REACHED = 'Close time reached';
+
+export type CloseTimeResult =
+	| { ok: true; status: MarketStatus; closesAt: Date }
+	| { ok: false; code: 'MARKET_NOT_FOUND' | 'MARKET_NOT_OPEN'; message: string };
+
+/**
+ * Moves an OPEN or HALTED market's close time (callers check that it is in the future). The
+ * closer and every engine read the close time from the market's row, so the change holds for
+ * every process at once: a market moved past its old close time (and not closed yet) trades
+ * again. Pages open on the market hear it on the market's topic, as they hear a status change.
+ */
+export function setMarketCloseTime(
+	pool: pg.Pool,
+	marketId: string,
+	closesAt: Date,
+	by: MarketActor = BY_THE_APP
+): Promise<CloseTimeResult> {
+	return inTransaction(pool, async (client): Promise<CloseTimeResult> => {
+		const market = await lockMarket(client, marketId);
+		if (!market) return notFound(marketId);
+		if (market.status !== 'OPEN' && market.status !== 'HALTED') {
+			return {
+				ok: false,
+				code: 'MARKET_NOT_OPEN',
+				message: `A ${market.status} market's close time cannot change`
+			};
+		}
+		const { rows } = await client.query<{ closes_at: Date }>(
+			'UPDATE markets SET closes_at = $2, updated_at = now() WHERE id = $1 RETURNING closes_at',
+			[marketId, closesAt]
+		);
+		// A statement of its own: in the update's, the event would read the row as it was before.
+		await client.query(
+			`WITH market_event AS (${insertMarketEvent})
+			 SELECT pg_notify('betwise_events', id::text) FROM market_event`,
+			[marketId]
+		);
+		const moved = { status: market.status, closesAt: rows[0]!.closes_at };
+		await recordMarketChange(client, marketId, by, 'CLOSE_TIME', stateOf(market), stateOf(moved));
+		return { ok: true, ...moved };
+	});
+}
 
 /**
  * Closes every market whose close time has passed and is still OPEN or HALTED, each in its own
@@ -132,7 +233,13 @@ export async function closeDueMarkets(pool: pg.Pool): Promise<string[]> {
 	);
 	const closed: string[] = [];
 	for (const { id } of rows) {
-		const result = await closeMarket(pool, id);
+		// Due again under the market's lock: an admin may have moved its close time since the read.
+		const result = await changeStatus(
+			pool,
+			id,
+			{ actorId: null, reason: CLOSE_TIME_REACHED },
+			{ from: ['OPEN', 'HALTED'], to: 'CLOSED', action: 'CLOSE', onlyIfDue: true }
+		);
 		if (result.ok) closed.push(id);
 	}
 	return closed;
@@ -273,20 +380,35 @@ async function openPositions(client: pg.ClientBase, marketId: string) {
 	return rows;
 }
 
+interface Settled {
+	settledPositions: number;
+	paidCents: number;
+	/** How it ended, for the audit entry. */
+	outcome: Pick<MarketAuditState, 'resolution' | 'winningOptionId' | 'winningOptionLabel'>;
+}
+
 async function finish(
 	pool: pg.Pool,
 	marketId: string,
-	settle: (client: pg.ClientBase) => Promise<{ settledPositions: number; paidCents: number }>
+	by: MarketActor,
+	action: 'RESOLVE' | 'VOID',
+	settle: (client: pg.ClientBase) => Promise<Settled>
 ): Promise<LifecycleResult> {
 	return inTransaction(pool, async (client) => {
-		const status = await lockMarket(client, marketId);
-		if (!status) return { ok: false, code: 'MARKET_NOT_FOUND', message: `No market ${marketId}` };
-		if (status === 'RESOLVED') {
+		const market = await lockMarket(client, marketId);
+		if (!market) return notFound(marketId);
+		if (market.status === 'RESOLVED') {
 			return { ok: false, code: 'INVALID_TRANSITION', message: 'The market is already resolved' };
 		}
 		const cancelledOrders = await cancelResting(client, marketId);
-		const settled = await settle(client);
+		const { outcome, ...settled } = await settle(client);
 		await bumpBooks(client, marketId, 'market.resolved');
+		await recordMarketChange(client, marketId, by, action, stateOf(market), {
+			...stateOf({ ...market, status: 'RESOLVED' }),
+			...outcome,
+			cancelledOrders,
+			...settled
+		});
 		return { ok: true, status: 'RESOLVED', cancelledOrders, ...settled };
 	});
 }
@@ -295,16 +417,20 @@ async function finish(
 export function resolveMarket(
 	pool: pg.Pool,
 	marketId: string,
-	winningOptionId: string
+	winningOptionId: string,
+	by: MarketActor = BY_THE_APP
 ): Promise<LifecycleResult> {
-	return finish(pool, marketId, async (client) => {
-		const { rowCount } = await client.query(
-			`UPDATE markets SET status = 'RESOLVED', resolution = 'OPTION', resolved_option_id = $2,
+	return finish(pool, marketId, by, 'RESOLVE', async (client) => {
+		const { rows: winners } = await client.query<{ label: string }>(
+			`UPDATE markets m SET status = 'RESOLVED', resolution = 'OPTION', resolved_option_id = o.id,
 			        resolved_at = now(), updated_at = now()
-			  WHERE id = $1 AND EXISTS (SELECT 1 FROM market_options WHERE id = $2 AND market_id = $1)`,
+			   FROM market_options o
+			  WHERE m.id = $1 AND o.id = $2 AND o.market_id = m.id
+			 RETURNING o.label`,
 			[marketId, winningOptionId]
 		);
-		if (rowCount === 0) {
+		const winner = winners[0];
+		if (!winner) {
 			throw new LifecycleRefusal(
 				'UNKNOWN_OPTION',
 				`Option ${winningOptionId} is not an option of this market`
@@ -316,7 +442,15 @@ export function resolveMarket(
 			return { ...position, payout_cents: String(wins ? 100 * Math.abs(position.quantity) : 0) };
 		});
 		const paidCents = await settlePositions(client, marketId, payouts, 'SETTLEMENT');
-		return { settledPositions: payouts.length, paidCents };
+		return {
+			settledPositions: payouts.length,
+			paidCents,
+			outcome: {
+				resolution: 'OPTION',
+				winningOptionId,
+				winningOptionLabel: winner.label
+			}
+		};
 	}).catch(refusalToResult);
 }
 
@@ -326,8 +460,12 @@ export function resolveMarket(
  * than that in total; refunds are then scaled to the collateral (largest remainders first),
  * so the exchange never pays out money it does not hold, and any collateral left goes to fees.
  */
-export function voidMarket(pool: pg.Pool, marketId: string): Promise<LifecycleResult> {
-	return finish(pool, marketId, async (client) => {
+export function voidMarket(
+	pool: pg.Pool,
+	marketId: string,
+	by: MarketActor = BY_THE_APP
+): Promise<LifecycleResult> {
+	return finish(pool, marketId, by, 'VOID', async (client) => {
 		await client.query(
 			`UPDATE markets SET status = 'RESOLVED', resolution = 'VOID', resolved_option_id = NULL,
 			        resolved_at = now(), updated_at = now() WHERE id = $1`,
@@ -360,7 +498,7 @@ export function voidMarket(pool: pg.Pool, marketId: string): Promise<LifecycleRe
 				[marketId, optionId, cents]
 			);
 		}
-		return { settledPositions: payouts.length, paidCents };
+		return { settledPositions: payouts.length, paidCents, outcome: { resolution: 'VOID' } };
 	}).catch(refusalToResult);
 }
 

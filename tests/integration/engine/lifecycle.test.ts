@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
 	closeDueMarkets,
@@ -6,6 +7,7 @@ import {
 	refundsAtCost,
 	reopenMarket,
 	resolveMarket,
+	setMarketCloseTime,
 	voidMarket
 } from '../../../src/lib/engine/lifecycle';
 import { LocalEngine } from '../../../src/lib/engine/local';
@@ -13,7 +15,7 @@ import { assertInvariants } from '../../../src/lib/server/db/invariants';
 import { PlaceOrderInput } from '../../../src/lib/shared/orders';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
 import { aMarket } from '../../fixtures/markets';
-import { aTrader } from '../../fixtures/services';
+import { anAdmin, aTrader } from '../../fixtures/services';
 
 let db: TestDatabase;
 let engine: LocalEngine;
@@ -58,6 +60,22 @@ async function trade(
 
 async function status(marketId: string) {
 	return (await db.prisma.market.findUniqueOrThrow({ where: { id: marketId } })).status;
+}
+
+/** The market's audit rows as stored, oldest first. */
+async function auditOf(marketId: string) {
+	const { rows } = await db.pool.query<{
+		action: string;
+		actor_id: string | null;
+		reason: string | null;
+		before: unknown;
+		after: unknown;
+	}>(
+		`SELECT action::text, actor_id, reason, before, after FROM market_audit
+		  WHERE market_id = $1 ORDER BY id`,
+		[marketId]
+	);
+	return rows;
 }
 
 describe('halting and reopening a market', () => {
@@ -203,6 +221,16 @@ describe('a market reaching its close time', () => {
 		expect(rows).toEqual([{ status: 'CANCELLED', reason: 'MARKET_CLOSED' }]);
 		// Closed once: a second run (another process's) finds nothing more to close here.
 		expect(await closeDueMarkets(db.pool)).not.toContain(market.id);
+		// By the app, not by anyone: the audit names no actor.
+		expect(await auditOf(market.id)).toEqual([
+			{
+				action: 'CLOSE',
+				actor_id: null,
+				reason: 'Close time reached',
+				before: { status: 'OPEN', closesAt: expect.any(String) },
+				after: { status: 'CLOSED', closesAt: expect.any(String), cancelledOrders: 1 }
+			}
+		]);
 	});
 
 	it('closes a halted market too, and leaves markets still before their close time', async () => {
@@ -213,6 +241,74 @@ describe('a market reaching its close time', () => {
 		expect(closed).toContain(halted.id);
 		expect(closed).not.toContain(open.id);
 		expect([await status(halted.id), await status(open.id)]).toEqual(['CLOSED', 'OPEN']);
+		expect((await auditOf(halted.id)).map((row) => [row.action, row.actor_id])).toEqual([
+			['HALT', null],
+			['CLOSE', null]
+		]);
+	});
+
+	it('trades again once an admin moves the close time ahead, and the closer leaves it open', async () => {
+		const market = await aMarket(db);
+		const [yes] = market.optionIds as [string];
+		const trader = await aTrader(db, { cashCents: 10_000n });
+		const buy = () =>
+			engine.place(
+				trader.id,
+				PlaceOrderInput.parse({
+					marketId: market.id,
+					optionId: yes,
+					side: 'BUY',
+					priceCents: 30,
+					quantity: 2
+				})
+			);
+		await pastCloseTime(market.id);
+		const late = await buy();
+		expect(late.ok && late.value.order.rejectReason).toBe('MARKET_NOT_OPEN');
+
+		const admin = await anAdmin(db);
+		const later = new Date(Date.now() + 3_600_000);
+		expect(
+			await setMarketCloseTime(db.pool, market.id, later, {
+				actorId: admin.id,
+				reason: 'Extra time'
+			})
+		).toEqual({ ok: true, status: 'OPEN', closesAt: later });
+		const again = await buy();
+		expect(again.ok && again.value.order.status).toBe('OPEN');
+		expect(await closeDueMarkets(db.pool)).not.toContain(market.id);
+		expect(await status(market.id)).toBe('OPEN');
+		expect((await auditOf(market.id)).at(-1)).toEqual({
+			action: 'CLOSE_TIME',
+			actor_id: admin.id,
+			reason: 'Extra time',
+			before: { status: 'OPEN', closesAt: expect.any(String) },
+			after: { status: 'OPEN', closesAt: later.toISOString() }
+		});
+	});
+});
+
+describe('the audit of a status change', () => {
+	it('is written with the change or not at all: a failed audit write undoes the change', async () => {
+		const market = await aMarket(db);
+		// No such user: the audit row's key to users refuses it, inside the halt's transaction.
+		await expect(
+			haltMarket(db.pool, market.id, { actorId: randomUUID(), reason: 'Nobody' })
+		).rejects.toThrow(/market_audit_actor_id_fkey/);
+		expect(await status(market.id)).toBe('OPEN');
+		expect(await auditOf(market.id)).toEqual([]);
+		const { rows } = await db.pool.query(`SELECT 1 FROM events WHERE topic = $1`, [
+			`market:${market.id}`
+		]);
+		expect(rows).toEqual([]);
+	});
+
+	it('names no actor and no reason when a caller gives none', async () => {
+		const market = await aMarket(db);
+		expect(await haltMarket(db.pool, market.id)).toMatchObject({ ok: true });
+		expect(await auditOf(market.id)).toEqual([
+			expect.objectContaining({ action: 'HALT', actor_id: null, reason: null })
+		]);
 	});
 });
 

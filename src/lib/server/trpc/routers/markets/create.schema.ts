@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MarketSummary } from '$lib/shared/markets';
+import { marketChangeReason } from './lifecycle.schema';
 
 const label = z.string().trim().min(1).max(80);
 
@@ -9,7 +10,9 @@ export const createInput = z
 		description: z.string().trim().max(5_000),
 		category: z.string().trim().min(1).max(50),
 		closesAt: z.coerce.date(),
-		options: z.array(label).min(2).max(6)
+		options: z.array(label).min(2).max(6),
+		/** Kept in the market's audit. */
+		reason: marketChangeReason.optional()
 	})
 	.superRefine((market, ctx) => {
 		const seen = new Set(market.options.map((option) => option.toLowerCase()));

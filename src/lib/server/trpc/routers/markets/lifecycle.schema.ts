@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { MarketStatus } from '$lib/shared/markets';
 
-export const marketIdInput = z.strictObject({ marketId: z.uuid() });
-export const resolveInput = z.strictObject({ marketId: z.uuid(), winningOptionId: z.uuid() });
+/** Why an admin made a change, kept in the market's audit. */
+export const marketChangeReason = z.string().trim().min(1).max(500);
+
+export const marketIdInput = z.strictObject({
+	marketId: z.uuid(),
+	reason: marketChangeReason.optional()
+});
+export const resolveInput = z.strictObject({
+	marketId: z.uuid(),
+	winningOptionId: z.uuid(),
+	reason: marketChangeReason.optional()
+});
 
 export const lifecycleOutput = z.strictObject({
 	marketId: z.uuid(),
