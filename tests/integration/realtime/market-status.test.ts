@@ -1,5 +1,6 @@
 // markets.onStatus over the app's WebSocket with the real wsLink: the market's status first, then
-// each change an admin makes, so pages open on a market see a halt or a resolution at once.
+// each change an admin makes, so pages open on a market see a halt, a resolution or a new close
+// time at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarketStatusUpdate } from '../../../src/lib/server/trpc/routers/markets/on-status.handler';
 import { createTestDatabase, type TestDatabase } from '../../fixtures/database';
@@ -59,8 +60,24 @@ describe('markets.onStatus', () => {
 			marketId: market.id,
 			status: 'RESOLVED',
 			resolution: 'OPTION',
-			resolvedOptionId: market.optionIds[1]
+			resolvedOptionId: market.optionIds[1],
+			closesAt: market.closesAt
 		});
+		await client.close();
+	});
+
+	it('sends a new close time, as a Date, with the status it leaves', async () => {
+		const market = await aMarket(db);
+		const admin = await callerFor(app.services, await anAdmin(db));
+		const client = appClient(app.origin);
+		const later = new Date(market.closesAt.getTime() + 3_600_000);
+		const items = await statuses(client, { marketId: market.id }, 2, () =>
+			admin.markets.setCloseTime({ marketId: market.id, closesAt: later, reason: 'Extra time' })
+		);
+		expect(items.map((item) => [item.data.status, item.data.closesAt])).toEqual([
+			['OPEN', market.closesAt],
+			['OPEN', later]
+		]);
 		await client.close();
 	});
 

@@ -10,6 +10,8 @@ import { listMarkets } from './list.handler';
 import { onPrice, onPriceInput } from './on-price.handler';
 import { onStatus, onStatusInput } from './on-status.handler';
 import { listInput, listOutput } from './list.schema';
+import { setCloseTime } from './set-close-time.handler';
+import { setCloseTimeInput, setCloseTimeOutput } from './set-close-time.schema';
 
 const lifecycle = adminProcedure.input(marketIdInput).output(lifecycleOutput);
 
@@ -22,6 +24,10 @@ export const marketsRouter = router({
 	close: lifecycle.mutation(close),
 	resolve: adminProcedure.input(resolveInput).output(lifecycleOutput).mutation(resolve),
 	void: lifecycle.mutation(voidIt),
+	setCloseTime: adminProcedure
+		.input(setCloseTimeInput)
+		.output(setCloseTimeOutput)
+		.mutation(setCloseTime),
 	onPrice: publicProcedure.input(onPriceInput).subscription(onPrice),
 	onStatus: publicProcedure.input(onStatusInput).subscription(onStatus)
 });

@@ -1,5 +1,5 @@
-// A market's status as it changes (halted, reopened, closed, resolved, voided), for pages open
-// on it. The current status comes first, read once the subscription listens, so no change falls
+// A market's status as it changes (halted, reopened, closed, resolved, voided), and its close
+// time when an admin moves it, for pages open on it. The current status comes first, read once the subscription listens, so no change falls
 // between the page's load and the stream; a reconnecting client gets the status as it is then.
 import { z } from 'zod';
 import { MARKET_STATUS_EVENT, marketStatusJson } from '$lib/engine/lifecycle';
@@ -22,10 +22,17 @@ export interface MarketStatusUpdate {
 	status: MarketStatus;
 	resolution: 'OPTION' | 'VOID' | null;
 	resolvedOptionId: string | null;
+	closesAt: Date;
 }
 
-const statusOf = (event: HubEvent) =>
-	event.kind === MARKET_STATUS_EVENT ? (event.payload as MarketStatusUpdate) : undefined;
+/** The update as the event's JSON has it: the close time as a string. */
+type MarketStatusJson = Omit<MarketStatusUpdate, 'closesAt'> & { closesAt: string };
+
+function statusOf(event: HubEvent): MarketStatusUpdate | undefined {
+	if (event.kind !== MARKET_STATUS_EVENT) return undefined;
+	const state = event.payload as MarketStatusJson;
+	return { ...state, closesAt: new Date(state.closesAt) };
+}
 
 export function onStatus({
 	ctx,
@@ -37,7 +44,7 @@ export function onStatus({
 		const { rows } = await ctx.db.pool.query<{
 			event_id: string;
 			snapshot: string;
-			state: MarketStatusUpdate;
+			state: MarketStatusJson;
 		}>(
 			`SELECT (SELECT coalesce(max(id), 0) FROM events)::text AS event_id,
 			        pg_current_snapshot()::text AS snapshot, ${marketStatusJson('m')} AS state
