@@ -2,6 +2,7 @@ import { router } from '../../init';
 import { adminProcedure, supportProcedure } from '../../procedures';
 import { enginesRouter } from './engines/_router';
 import { flagsRouter } from './flags/_router';
+import { adminMarketsRouter } from './markets/_router';
 import { userDetail } from './users-detail.handler';
 import { userDetailInput, userDetailOutput } from './users-detail.schema';
 import { userActivity } from './users-activity.handler';
@@ -33,5 +34,6 @@ export const adminRouter = router({
 			.mutation(revokeSessions)
 	}),
 	flags: flagsRouter,
-	engines: enginesRouter
+	engines: enginesRouter,
+	markets: adminMarketsRouter
 });
