@@ -49,3 +49,16 @@ export function applyToOpenOrders(orders: OrderView[], update: OrderUpdate): Ord
 	if (index === -1) return open ? [merged, ...orders] : orders;
 	return open ? orders.with(index, merged) : orders.toSpliced(index, 1);
 }
+
+/**
+ * Which of the orders whose outcome the page shows a re-read must fetch one by one: those last
+ * seen open, or not seen at all. One that left the book meanwhile (filled, cancelled, expired) is
+ * no longer among the open orders, so only reading it says what became of it.
+ */
+export function ordersToReread(
+	followedIds: readonly (string | null)[],
+	latest: Readonly<Record<string, Pick<OrderView, 'status'>>>
+): string[] {
+	const ids = new Set(followedIds.filter((id) => id !== null));
+	return [...ids].filter((id) => !latest[id] || OPEN_STATUSES.includes(latest[id].status));
+}
