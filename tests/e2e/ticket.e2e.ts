@@ -1,9 +1,12 @@
 // The order ticket on a market with several options, as a trader with shares in each: what it
 // keeps and forgets, what its hints and warnings say before an order is sent, what it says after,
-// and what an amend that trades says. Then the portfolio tying orders to cash movements.
+// what an amend that trades says, and what it says of an order that filled while the live
+// connection was down. Then the portfolio tying orders to cash movements.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectText, launchBrowser, screenshot, signIn, type SignedIn } from './fixtures/browser';
+import { apiOf, type Api } from './fixtures/api';
+import { dropConnection, holdableSockets, restoreConnection } from './fixtures/connection';
 import { expectResult, fillTicket, openMarket, sendTicket } from './fixtures/trading';
 
 // Theo Taker bought 15 shares of every option here when the demo was seeded. The maker offers
@@ -286,6 +289,87 @@ describe('outcomes in open orders', () => {
 		await mine().getByTestId('cancel-all').click();
 		await mine().getByTestId('cancel-all').click();
 		await mine().getByTestId('no-open-orders').waitFor();
+	});
+});
+
+describe('an order the ticket follows while the live connection is down', () => {
+	// On "Cut 25 bp" the maker bids from 45¢ down and the asks start above 47¢: a bid at 46¢ rests,
+	// and a sale at 46¢ that may not rest trades with it alone.
+	const OPTION = 'Cut 25 bp';
+	let maker: SignedIn;
+	let makerApi: Api;
+	const mine = () => page.getByTestId('my-market-activity');
+	const shares = () =>
+		mine().locator(
+			`[data-testid="position"][data-option="${OPTION}"] [data-testid="position-quantity"]`
+		);
+
+	beforeAll(async () => {
+		await holdableSockets(taker.context);
+		await openMarket(page, MARKET);
+		await chooseOption(OPTION);
+		maker = await signIn(browser, 'maker@betwise.dev');
+		makerApi = await apiOf(maker.context);
+	});
+
+	afterAll(async () => {
+		await maker?.context.close();
+	});
+
+	/** Shares of the option held now, from "45 long". */
+	async function sharesHeld() {
+		const shown = await shares().innerText();
+		return Number(/([\d,]+) long/.exec(shown)![1]!.replaceAll(',', ''));
+	}
+
+	/** Rests a bid of 10 at 46¢ from the ticket, then the maker takes it while the page is away. */
+	async function restThenFillWhileAway() {
+		await fillTicket(page, {
+			side: 'Buy',
+			type: 'Limit',
+			priceCents: 46,
+			shares: 10,
+			timeInForce: 'GTC',
+			postOnly: false
+		});
+		await sendTicket(page);
+		await expectResult(page, 'Resting: buy 10 at 46¢');
+		await expectText(mine().getByTestId('open-order'), '46¢');
+
+		await dropConnection(page);
+		const market = await makerApi.markets.get.query({ slug: MARKET });
+		const sale = await makerApi.orders.place.mutate({
+			marketId: market.id,
+			optionId: market.options.find((choice) => choice.label === OPTION)!.id,
+			side: 'SELL',
+			type: 'LIMIT',
+			priceCents: 46,
+			quantity: 10,
+			timeInForce: 'IOC'
+		});
+		expect(sale.order.status).toBe('FILLED');
+		// Nothing of it reaches the page while its connection is down.
+		expect(await page.getByTestId('order-result').innerText()).toContain('Resting: buy 10 at 46¢');
+	}
+
+	it('says it filled once the page is back, from the updates it missed', async () => {
+		const before = await sharesHeld();
+		await restThenFillWhileAway();
+
+		await restoreConnection(page);
+		await expectResult(page, 'Filled: bought 10 at 46¢');
+		await mine().getByTestId('no-open-orders').waitFor();
+		await expectText(shares(), `${before + 10} long`);
+	});
+
+	it('says it filled when the server can no longer replay what the page missed', async () => {
+		const before = await sharesHeld();
+		await restThenFillWhileAway();
+
+		await restoreConnection(page, { replayable: false });
+		await expectResult(page, 'Filled: bought 10 at 46¢');
+		await mine().getByTestId('no-open-orders').waitFor();
+		await expectText(shares(), `${before + 10} long`);
 	});
 });
 
