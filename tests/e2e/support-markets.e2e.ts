@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	expectText,
 	launchBrowser,
+	PHONE,
 	screenshot,
 	signIn,
 	waitUntilLive,
@@ -211,7 +212,7 @@ describe('the Markets page for an admin', () => {
 		expect(await row.getByTestId('show-older-audit').count()).toBe(0);
 	});
 
-	it('fits a 390 px phone', async () => {
+	it('fits a 390 px and a 375 px phone', async () => {
 		const phone = await signIn(browser, 'admin@betwise.dev', PHONE_390);
 		await openMarketsPage(phone.page);
 		const row = rowOf(phone.page, TITLE);
@@ -222,11 +223,14 @@ describe('the Markets page for an admin', () => {
 		await fillReason(starship, 'Launch moved to Q2');
 		await starship.getByRole('button', { name: 'Review' }).click();
 		await starship.getByTestId('consequences').waitFor();
-		const overflow = await phone.page.evaluate(
-			() => document.documentElement.scrollWidth - document.documentElement.clientWidth
-		);
+		const overflow = () =>
+			phone.page.evaluate(
+				() => document.documentElement.scrollWidth - document.documentElement.clientWidth
+			);
 		await screenshot(phone.page, 'support-markets-390');
-		expect(overflow).toBe(0);
+		expect(await overflow(), 'sideways scroll at 390 px').toBe(0);
+		await phone.page.setViewportSize(PHONE);
+		expect(await overflow(), 'sideways scroll at 375 px').toBe(0);
 		await phone.context.close();
 	});
 });
