@@ -3,6 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectText, launchBrowser, screenshot, signIn } from './fixtures/browser';
+import { apiOf } from './fixtures/api';
 import { openMarket } from './fixtures/trading';
 
 const MARKET = 'mayor-springfield-2027';
@@ -57,6 +58,27 @@ describe('market administration', () => {
 		await controls.getByRole('button', { name: 'Reopen' }).click();
 		await controls.getByRole('button', { name: 'Confirm: reopen' }).click();
 		await halted.waitFor({ state: 'hidden' });
+		await Promise.all([trader.context.close(), admin.context.close()]);
+	});
+
+	it("shows a moved close time on a trader's open page as it happens", async () => {
+		const trader = await signIn(browser, 'bob@betwise.dev');
+		await openMarket(trader.page, MARKET);
+		const admin = await signIn(browser, 'admin@betwise.dev');
+		const api = await apiOf(admin.context);
+		const { id: marketId, closesAt } = await api.markets.get.query({ slug: MARKET });
+		const closing = trader.page.getByTestId('market-closing');
+		expect(await closing.textContent()).not.toContain('2031');
+
+		await api.markets.setCloseTime.mutate({
+			marketId,
+			closesAt: new Date('2031-03-04T15:00:00Z'),
+			reason: 'Vote count moved a week later'
+		});
+		await expectText(closing, /Closes\s+Mar [34], 2031/);
+
+		await api.markets.setCloseTime.mutate({ marketId, closesAt, reason: 'Back to the set date' });
+		await expectText(closing, String(closesAt.getFullYear()));
 		await Promise.all([trader.context.close(), admin.context.close()]);
 	});
 });
