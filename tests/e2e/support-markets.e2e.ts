@@ -4,6 +4,7 @@
 // staff see the same list without a button that changes anything.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiOf } from './fixtures/api';
 import {
 	expectText,
 	launchBrowser,
@@ -113,6 +114,31 @@ describe('the Markets page for an admin', () => {
 		await expectStatus(row, 'OPEN');
 	});
 
+	it('says so beside the market when someone else changed it first', async () => {
+		const { page } = admin;
+		const row = rowOf(page, TITLE);
+		await row.getByRole('button', { name: 'Halt', exact: true }).click();
+		await fillReason(row.getByTestId('lifecycle-panel'), 'Ticket 813: second look at the source');
+		// Another admin halts it from the API while this page still shows it open.
+		const api = await apiOf(admin.context);
+		const [market] = (await api.markets.list.query({ search: 'snow in Paris' })).items;
+		await api.markets.halt.mutate({ marketId: market!.id, reason: 'Ticket 813: halted by API' });
+		await row.getByRole('button', { name: 'Halt market' }).click();
+		await expectText(
+			row.getByTestId('market-notice'),
+			'This market is now halted: “Halt” no longer applies.'
+		);
+		await expectStatus(row, 'HALTED');
+		expect(await row.getByTestId('lifecycle-panel').count()).toBe(0);
+
+		await row.getByRole('button', { name: 'Reopen' }).click();
+		await fillReason(row.getByTestId('lifecycle-panel'), 'Ticket 813: source fine after all');
+		await row.getByRole('button', { name: 'Reopen market' }).click();
+		await expectText(row.getByTestId('market-result'), 'Reopened: orders are accepted again.');
+		expect(await row.getByTestId('market-notice').count()).toBe(0);
+		await expectStatus(row, 'OPEN');
+	});
+
 	it('moves the close time, refusing one in the past', async () => {
 		const { page } = admin;
 		const row = rowOf(page, TITLE);
@@ -185,30 +211,22 @@ describe('the Markets page for an admin', () => {
 		const entries = row.getByTestId('audit-entry');
 		await entries.nth(4).waitFor();
 		const what = () => entries.locator('td[data-label="What"]').allInnerTexts();
-		expect(await what()).toEqual([
-			'Resolved',
-			'Closed',
-			'Close time changed',
-			'Reopened',
-			'Halted'
-		]);
-		const newest = (await entries.first().innerText()).replace(/\s+/g, ' ');
+		const newestFive = ['Resolved', 'Closed', 'Close time changed', 'Reopened', 'Halted'];
+		expect(await what()).toEqual(newestFive);
+		const text = async (index: number) =>
+			(await entries.nth(index).innerText()).replace(/\s+/g, ' ');
+		const newest = await text(0);
 		expect(newest).toContain('Ada Admin');
 		expect(newest).toContain('closed → resolved, “Yes” won');
 		expect(newest).toContain('Ticket 821: Météo-France confirmed snow');
-		expect((await entries.nth(4).innerText()).replace(/\s+/g, ' ')).toContain('open → halted');
+		expect(await text(4)).toContain('open → halted');
+		expect(await text(4)).toContain('Ticket 813: halted by API');
 		await screenshot(page, 'support-markets-audit-1280');
 
 		await row.getByTestId('show-older-audit').click();
-		await entries.nth(5).waitFor();
-		expect(await what()).toEqual([
-			'Resolved',
-			'Closed',
-			'Close time changed',
-			'Reopened',
-			'Halted',
-			'Created'
-		]);
+		await entries.nth(7).waitFor();
+		expect(await what()).toEqual([...newestFive, 'Reopened', 'Halted', 'Created']);
+		expect(await text(7)).toContain('— → open, closes');
 		expect(await row.getByTestId('show-older-audit').count()).toBe(0);
 	});
 
