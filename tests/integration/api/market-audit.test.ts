@@ -208,10 +208,11 @@ describe('each status change', () => {
 });
 
 describe('a reason', () => {
-	it('is refused when empty or over 500 characters, naming the field, and nothing changes', async () => {
+	it('is refused when empty, unreadable or over 500 characters, naming the field, and nothing changes', async () => {
 		const market = await aMarket(bed.db);
 		const { api } = await anAdminCaller();
-		for (const reason of ['', '   ', 'x'.repeat(501)]) {
+		// The rule of every staff change: at least 10 characters, 3 different letters or digits.
+		for (const reason of ['', '   ', 'Too short', 'xxxxxxxxxxxx', 'x'.repeat(501)]) {
 			expect(await failureOf(api.markets.halt({ marketId: market.id, reason }))).toMatchObject({
 				code: 'BAD_REQUEST',
 				fields: ['reason']
@@ -257,27 +258,30 @@ describe('admin.markets.audit', () => {
 			await aMarket(bed.db, { title: 'Second audited market' })
 		];
 		const { admin, api } = await anAdminCaller();
-		await api.markets.halt({ marketId: first.id, reason: 'one' });
-		await api.markets.halt({ marketId: second.id, reason: 'two' });
-		await api.markets.reopen({ marketId: first.id, reason: 'three' });
+		await api.markets.halt({ marketId: first.id, reason: 'Ticket 901: first' });
+		await api.markets.halt({ marketId: second.id, reason: 'Ticket 902: second' });
+		await api.markets.reopen({ marketId: first.id, reason: 'Ticket 903: third' });
 
 		const support = await callerFor(bed.services, await aSupportUser(bed.db));
 		const page = await support.admin.markets.audit({ limit: 2 });
-		expect(page.entries.map((entry) => entry.reason)).toEqual(['three', 'two']);
+		expect(page.entries.map((entry) => entry.reason)).toEqual([
+			'Ticket 903: third',
+			'Ticket 902: second'
+		]);
 		expect(page.entries[0]).toEqual({
 			id: expect.stringMatching(/^\d+$/),
 			marketId: first.id,
 			marketTitle: 'First audited market',
 			action: 'REOPEN',
 			actor: { id: admin.id, displayName: admin.displayName },
-			reason: 'three',
+			reason: 'Ticket 903: third',
 			before: { status: 'HALTED', closesAt: first.closesAt.toISOString() },
 			after: { status: 'OPEN', closesAt: first.closesAt.toISOString() },
 			createdAt: expect.any(Date)
 		});
 		expect(page.nextCursor).toBe(page.entries[1]!.id);
 		const next = await support.admin.markets.audit({ limit: 2, cursor: page.nextCursor! });
-		expect(next.entries[0]).toMatchObject({ marketId: first.id, reason: 'one' });
+		expect(next.entries[0]).toMatchObject({ marketId: first.id, reason: 'Ticket 901: first' });
 		expect(BigInt(next.entries[0]!.id)).toBeLessThan(BigInt(page.entries[1]!.id));
 	});
 

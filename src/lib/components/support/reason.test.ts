@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FlagReason, MAX_REASON_LENGTH } from '$lib/shared/flag-reason';
+import { StaffReason, MAX_REASON_LENGTH } from '$lib/shared/staff-reason';
 import { REASON_HINT, REASON_MISSING, REASON_UNREADABLE, reasonError } from './reason';
 
-describe('the reason a rollout change needs', () => {
+describe('the reason a staff change needs', () => {
 	it('states the rule under the field before anything is sent', () => {
 		expect(REASON_HINT).toBe(
 			'Say why in at least 10 characters, with 3 or more different letters or digits.'
@@ -23,7 +23,7 @@ describe('the reason a rollout change needs', () => {
 		['one letter in either case', 'AaAaAaAaAa']
 	])('refuses a reason %s, as the API does', (_what, reason) => {
 		expect(reasonError(reason)).toBe(REASON_UNREADABLE);
-		expect(FlagReason.safeParse(reason).success).toBe(false);
+		expect(StaffReason.safeParse(reason).success).toBe(false);
 	});
 
 	it.each([
@@ -32,12 +32,12 @@ describe('the reason a rollout change needs', () => {
 		['a sentence', 'Theo asked to try the new engine']
 	])('accepts %s, and the API keeps it trimmed', (_what, reason) => {
 		expect(reasonError(`  ${reason}  `)).toBeNull();
-		expect(FlagReason.parse(`  ${reason}  `)).toBe(reason);
+		expect(StaffReason.parse(`  ${reason}  `)).toBe(reason);
 	});
 
 	it('keeps the maximum, refusing a longer reason once', () => {
-		const refused = FlagReason.safeParse('x'.repeat(MAX_REASON_LENGTH + 1));
+		const refused = StaffReason.safeParse('x'.repeat(MAX_REASON_LENGTH + 1));
 		expect(refused.error?.issues.map((issue) => issue.code)).toEqual(['too_big']);
-		expect(FlagReason.safeParse(`Ticket ${'1'.repeat(MAX_REASON_LENGTH - 7)}`).success).toBe(true);
+		expect(StaffReason.safeParse(`Ticket ${'1'.repeat(MAX_REASON_LENGTH - 7)}`).success).toBe(true);
 	});
 });

@@ -1,6 +1,6 @@
 // The one check every rollout form makes before it sends: a reason the audit log can keep, by the
 // rule the API holds it to, in words support staff read.
-import { isReadableReason, REASON_RULE } from '$lib/shared/flag-reason';
+import { isReadableReason, REASON_RULE } from '$lib/shared/staff-reason';
 
 /** The hint under every reason field, shown before anything is sent. */
 export const REASON_HINT = `Say why in ${REASON_RULE}.`;

@@ -47,7 +47,7 @@ export function flagState(flag: FlagView): FlagState {
 }
 
 /** Why a flag changed: required and readable, so the audit always says why, and bounded. */
-export { FlagReason, MAX_REASON_LENGTH } from '$lib/shared/flag-reason';
+export { StaffReason as FlagReason, MAX_REASON_LENGTH } from '$lib/shared/staff-reason';
 
 export const GLOBAL_SCOPE_KEY = 'global';
 export const userScopeKey = (userId: string) => `user:${userId}`;

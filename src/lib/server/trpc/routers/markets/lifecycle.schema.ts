@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { MarketStatus } from '$lib/shared/markets';
+import { StaffReason } from '$lib/shared/staff-reason';
 
-/** Why an admin made a change, kept in the market's audit. */
-export const marketChangeReason = z.string().trim().min(1).max(500);
+/** Why an admin changed a market, kept in its audit: the rule every staff change keeps to. */
+export const marketChangeReason = StaffReason;
 
 export const marketIdInput = z.strictObject({
 	marketId: z.uuid(),

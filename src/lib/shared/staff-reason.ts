@@ -1,5 +1,6 @@
-// What a rollout change must say about why it was made, in one place: the API refuses a reason
-// that breaks the rule, and the support site states the rule and checks it before it sends.
+// What a staff change (a rollout flag, a market's status or close time) must say about why it was
+// made, in one place: the API refuses a reason that breaks the rule, and the support site states
+// the rule and checks it before it sends.
 import { z } from 'zod';
 
 export const MIN_REASON_LENGTH = 10;
@@ -21,10 +22,10 @@ export function isReadableReason(reason: string): boolean {
 }
 
 /**
- * Why a flag changed: trimmed, readable and bounded. One message per refusal, so that a reason
+ * Why staff changed something: trimmed, readable and bounded. One message per refusal, so that a reason
  * too long is not also reported as unreadable.
  */
-export const FlagReason = z
+export const StaffReason = z
 	.string()
 	.trim()
 	.max(MAX_REASON_LENGTH, { abort: true })
