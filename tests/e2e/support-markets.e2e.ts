@@ -1,7 +1,8 @@
-// Staff run markets from the support pages: an admin makes a market (a bad one is refused field
-// by field), halts it with a reason and reopens it, moves its close time, closes it and resolves
-// it after confirming each, and reads what each change did in the market's audit trail; support
-// staff see the same list without a button that changes anything.
+// Staff run markets from the support pages: an admin makes a market with a reason (a bad one is
+// refused field by field), halts it with a reason and reopens it, moves its close time, closes it
+// and resolves it after confirming each, and reads what each change did in the market's audit
+// trail; a change another admin makes shows on the page as it happens; support staff see the same
+// list without a button that changes anything.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiOf } from './fixtures/api';
@@ -16,6 +17,9 @@ import {
 } from './fixtures/browser';
 
 const TITLE = 'Will it snow in Paris on New Year’s Day 2027?';
+const CREATE_REASON = 'Ticket 811: listing asked for by the weather desk';
+/** A seeded market that other specs trade in and halt; this one leaves it open, as seeded. */
+const SEEDED_OPEN_SLUG = 'mayor-springfield-2027';
 const PHONE_390 = { width: 390, height: 844 };
 const ACTION_BUTTONS = /^(Halt|Reopen|Close|Resolve|Void|Change close time|New market)$/;
 
@@ -76,7 +80,15 @@ describe('the Markets page for an admin', () => {
 		await form.getByLabel('Category').fill('Weather');
 		await form.getByLabel(/^Close time/).fill(localInputValue(30));
 		await form.getByRole('button', { name: 'Create market' }).click();
+		// The reason is checked before anything is sent, so the title is not judged yet.
+		await expectText(form.getByTestId('reason-error'), 'Give a reason for this change');
+		expect(await form.getByLabel(/^Reason/).getAttribute('aria-invalid')).toBe('true');
+		expect(await form.getByTestId('field-error').count()).toBe(0);
+
+		await fillReason(form, CREATE_REASON);
+		await form.getByRole('button', { name: 'Create market' }).click();
 		await expectText(form.getByTestId('field-error'), 'Title needs at least 5 characters.');
+		expect(await form.getByTestId('reason-error').count()).toBe(0);
 		expect(await form.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
 		expect(await rowOf(page, 'Snow').count()).toBe(0);
 		await screenshot(page, 'support-markets-new-refused-1280');
@@ -114,16 +126,16 @@ describe('the Markets page for an admin', () => {
 		await expectStatus(row, 'OPEN');
 	});
 
-	it('says so beside the market when someone else changed it first', async () => {
+	it('says so beside the market as soon as someone else changes it first', async () => {
 		const { page } = admin;
 		const row = rowOf(page, TITLE);
 		await row.getByRole('button', { name: 'Halt', exact: true }).click();
 		await fillReason(row.getByTestId('lifecycle-panel'), 'Ticket 813: second look at the source');
-		// Another admin halts it from the API while this page still shows it open.
+		// Another admin halts it from the API while this page shows it open, its Halt panel filled
+		// in: the page says so without being asked.
 		const api = await apiOf(admin.context);
 		const [market] = (await api.markets.list.query({ search: 'snow in Paris' })).items;
 		await api.markets.halt.mutate({ marketId: market!.id, reason: 'Ticket 813: halted by API' });
-		await row.getByRole('button', { name: 'Halt market' }).click();
 		await expectText(
 			row.getByTestId('market-notice'),
 			'This market is now halted: “Halt” no longer applies.'
@@ -137,6 +149,78 @@ describe('the Markets page for an admin', () => {
 		await expectText(row.getByTestId('market-result'), 'Reopened: orders are accepted again.');
 		expect(await row.getByTestId('market-notice').count()).toBe(0);
 		await expectStatus(row, 'OPEN');
+	});
+
+	it("shows another admin's halt, close time and reopening as they happen, in the audit trail too", async () => {
+		const api = await apiOf(admin.context);
+		const seeded = await api.markets.get.query({ slug: SEEDED_OPEN_SLUG });
+		const watcher = await signIn(browser, 'admin@betwise.dev');
+		try {
+			await openMarketsPage(watcher.page);
+			const watched = rowOf(watcher.page, seeded.title);
+			await expectStatus(watched, 'OPEN');
+			const closeTime = watched.getByTestId('market-close-time');
+			const closeTimeAsSeeded = await closeTime.innerText();
+			await watched.getByRole('button', { name: 'Audit trail' }).click();
+			await watched.locator('[data-testid="audit-trail"][aria-busy="false"]').waitFor();
+			const newest = watched.getByTestId('audit-entry').first();
+
+			// The spec's first admin page makes the changes; the watcher's page only looks on.
+			const row = rowOf(admin.page, seeded.title);
+			await row.getByRole('button', { name: 'Halt', exact: true }).click();
+			await fillReason(
+				row.getByTestId('lifecycle-panel'),
+				'Ticket 830: candidate withdrew, checking'
+			);
+			await row.getByRole('button', { name: 'Halt market' }).click();
+			await expectText(row.getByTestId('market-result'), 'Halted');
+			await expectStatus(watched, 'HALTED');
+			await expectText(newest, 'Ticket 830: candidate withdrew, checking');
+			expect(await newest.locator('td[data-label="What"]').innerText()).toBe('Halted');
+			expect(await newest.innerText()).toContain('open → halted');
+			expect(await watched.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
+
+			await api.markets.setCloseTime.mutate({
+				marketId: seeded.id,
+				closesAt: new Date('2031-03-04T15:00:00Z'),
+				reason: 'Ticket 830: count moved a week later'
+			});
+			await expectText(closeTime, /Closes Mar [345], 2031/);
+			await expectText(newest, 'Ticket 830: count moved a week later');
+			await screenshot(watcher.page, 'support-markets-live-1280');
+
+			await row.getByRole('button', { name: 'Reopen' }).click();
+			await fillReason(
+				row.getByTestId('lifecycle-panel'),
+				'Ticket 830: candidate is still running'
+			);
+			await row.getByRole('button', { name: 'Reopen market' }).click();
+			await expectStatus(watched, 'OPEN');
+			await expectText(newest, 'Ticket 830: candidate is still running');
+
+			await api.markets.setCloseTime.mutate({
+				marketId: seeded.id,
+				closesAt: seeded.closesAt,
+				reason: 'Ticket 830: back to the set date'
+			});
+			await expectText(closeTime, closeTimeAsSeeded);
+			await expectText(newest, 'Ticket 830: back to the set date');
+		} finally {
+			// Other specs trade in and halt this market: leave it open, closing when it was seeded
+			// to, even when a step above failed.
+			await watcher.context.close();
+			const now = await api.markets.get.query({ id: seeded.id });
+			if (now.status === 'HALTED') {
+				await api.markets.reopen.mutate({ marketId: seeded.id, reason: 'Ticket 830: put back' });
+			}
+			if (now.closesAt.getTime() !== seeded.closesAt.getTime()) {
+				await api.markets.setCloseTime.mutate({
+					marketId: seeded.id,
+					closesAt: seeded.closesAt,
+					reason: 'Ticket 830: put back'
+				});
+			}
+		}
 	});
 
 	it('moves the close time, refusing one in the past', async () => {
@@ -227,6 +311,7 @@ describe('the Markets page for an admin', () => {
 		await entries.nth(7).waitFor();
 		expect(await what()).toEqual([...newestFive, 'Reopened', 'Halted', 'Created']);
 		expect(await text(7)).toContain('— → open, closes');
+		expect(await text(7)).toContain(CREATE_REASON);
 		expect(await row.getByTestId('show-older-audit').count()).toBe(0);
 	});
 
@@ -241,6 +326,8 @@ describe('the Markets page for an admin', () => {
 		await fillReason(starship, 'Launch moved to Q2');
 		await starship.getByRole('button', { name: 'Review' }).click();
 		await starship.getByTestId('consequences').waitFor();
+		await phone.page.getByRole('button', { name: 'New market' }).click();
+		await fillReason(phone.page.getByTestId('new-market-form'), 'Ticket 840: a phone check');
 		const overflow = () =>
 			phone.page.evaluate(
 				() => document.documentElement.scrollWidth - document.documentElement.clientWidth
