@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endedSessionsText } from './activity-words';
+import { cashAdjustmentText, endedSessionsText } from './activity-words';
 
 describe('what signing out everywhere ended, in words', () => {
 	it('counts browser sign-ins and API keys apart', () => {
@@ -11,5 +11,12 @@ describe('what signing out everywhere ended, in words', () => {
 	it('names only what there was', () => {
 		expect(endedSessionsText({ revoked: 1, apiKeys: 0 })).toBe('Ended 1 browser sign-in');
 		expect(endedSessionsText({ revoked: 2, apiKeys: 2 })).toBe('Ended 2 API keys');
+	});
+});
+
+describe("an admin's cash adjustment, in words", () => {
+	it('says credited or debited, and how much, without a sign', () => {
+		expect(cashAdjustmentText({ amountCents: 1234 })).toBe('Cash credited $12.34');
+		expect(cashAdjustmentText({ amountCents: -100_000 })).toBe('Cash debited $1,000.00');
 	});
 });

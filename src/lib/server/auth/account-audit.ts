@@ -1,9 +1,13 @@
 // The account audit: one append-only row for each change to who may act as a user (an API key
-// made or revoked, every session ended), written in the transaction of the change it records.
+// made or revoked, every session ended) and for each admin's credit or debit of a trader's cash,
+// written in the transaction of the change it records.
+import type pg from 'pg';
 import { z } from 'zod';
 import {
 	type AccountActivityFields,
+	type AccountAuditAction,
 	type AuditedApiKey,
+	type CashAdjustment,
 	type EndedSessions
 } from '$lib/shared/account-activity';
 import { ApiKeyAccess } from '$lib/shared/api-keys';
@@ -18,7 +22,8 @@ export interface AccountActor {
 /** A change to record, with what it changed. */
 export type AccountChange =
 	| { action: 'API_KEY_CREATED' | 'API_KEY_REVOKED'; key: AuditedApiKey }
-	| { action: 'SESSIONS_REVOKED'; sessions: EndedSessions };
+	| { action: 'SESSIONS_REVOKED'; sessions: EndedSessions }
+	| { action: 'CASH_ADJUSTED'; cash: CashAdjustment };
 
 /** The detail column as written: JSON, so the expiry is an ISO string. */
 const KeyDetail = z
@@ -34,9 +39,15 @@ const SessionsDetail = z.object({
 	revoked: z.number().int().nonnegative(),
 	apiKeys: z.number().int().nonnegative()
 });
+const CashDetail = z.object({
+	amountCents: z.number().int(),
+	journalId: z.string(),
+	reason: z.string()
+});
 
 function detailOf(change: AccountChange): Prisma.InputJsonObject {
 	if (change.action === 'SESSIONS_REVOKED') return { ...change.sessions };
+	if (change.action === 'CASH_ADJUSTED') return { ...change.cash };
 	const { id, label, access, hint, expiresAt } = change.key;
 	return { keyId: id, label, access, hint, expiresAt: expiresAt.toISOString() };
 }
@@ -59,6 +70,20 @@ export async function recordAccountChange(
 	});
 }
 
+/** The same, for a transaction on a pg client (the ledger's). */
+export async function recordAccountChangeSql(
+	client: pg.ClientBase,
+	userId: string,
+	by: AccountActor,
+	change: AccountChange
+): Promise<void> {
+	await client.query(
+		`INSERT INTO account_audit (user_id, actor_id, action, detail, client_address)
+		 VALUES ($1, $2, $3, $4::jsonb, $5)`,
+		[userId, by.id, change.action, JSON.stringify(detailOf(change)), by.clientAddress]
+	);
+}
+
 export interface AccountAuditEntry extends AccountActivityFields {
 	actor: { id: string; email: string };
 	clientAddress: string | null;
@@ -71,14 +96,25 @@ export interface AccountAuditPage {
 	nextCursor: string | null;
 }
 
-/** The user's entries, newest first: `limit` of them, older than the entry `cursor` names. */
+/**
+ * The user's entries, newest first: `limit` of them, older than the entry `cursor` names, of the
+ * `actions` given (every action unless told).
+ */
 export async function readAccountAudit(
 	prisma: PrismaClient,
 	userId: string,
-	{ cursor, limit }: { cursor?: string; limit: number }
+	{
+		cursor,
+		limit,
+		actions
+	}: { cursor?: string; limit: number; actions?: readonly AccountAuditAction[] }
 ): Promise<AccountAuditPage> {
 	const rows = await prisma.accountAudit.findMany({
-		where: { userId, ...(cursor === undefined ? {} : { id: { lt: BigInt(cursor) } }) },
+		where: {
+			userId,
+			...(cursor === undefined ? {} : { id: { lt: BigInt(cursor) } }),
+			...(actions === undefined ? {} : { action: { in: [...actions] } })
+		},
 		orderBy: { id: 'desc' },
 		take: limit + 1,
 		select: {
@@ -93,13 +129,14 @@ export async function readAccountAudit(
 	const page = rows.slice(0, limit);
 	return {
 		items: page.map((row) => {
-			const isKey = row.action !== 'SESSIONS_REVOKED';
+			const isKey = row.action === 'API_KEY_CREATED' || row.action === 'API_KEY_REVOKED';
 			return {
 				id: row.id.toString(),
 				action: row.action,
 				createdAt: row.createdAt,
 				key: isKey ? KeyDetail.parse(row.detail) : null,
-				sessions: isKey ? null : SessionsDetail.parse(row.detail),
+				sessions: row.action === 'SESSIONS_REVOKED' ? SessionsDetail.parse(row.detail) : null,
+				cash: row.action === 'CASH_ADJUSTED' ? CashDetail.parse(row.detail) : null,
 				actor: row.actor,
 				clientAddress: row.clientAddress
 			};

@@ -3,6 +3,7 @@
 // holds each of its journals whole. A journal's rows share their transaction's time, and journals
 // are ordered by that time, then by journal id. Both steps go by the index on (account,
 // created_at, journal): the page's journals, newest first from each account, then their rows.
+// A deposit or withdrawal an admin made carries their reason, from the account audit.
 import type { AuthedContext } from '../../context';
 import { cursorOf, type LedgerInput, parseCursor } from './ledger.schema';
 
@@ -73,6 +74,7 @@ export async function myLedger({ ctx, input }: { ctx: AuthedContext; input: Ledg
 	}
 	const page = rows.slice(0, end);
 	const oldest = page.at(-1);
+	const staffReasons = await staffReasonsOf(ctx, page);
 	return {
 		items: page.map((row) => ({
 			id: row.id,
@@ -84,8 +86,30 @@ export async function myLedger({ ctx, input }: { ctx: AuthedContext; input: Ledg
 			tradeId: row.trade_id,
 			marketId: row.market_id,
 			memo: row.memo,
+			staffReason: staffReasons.get(row.journal_id) ?? null,
 			createdAt: row.created_at
 		})),
 		nextCursor: end < rows.length && oldest ? cursorOf(oldest.created_at, oldest.journal_id) : null
 	};
+}
+
+/**
+ * Why staff credited or debited the journals of these rows that are staff adjustments, by journal
+ * id. Only deposits and withdrawals can be, and a page seldom has any: most pages ask nothing.
+ */
+async function staffReasonsOf(ctx: AuthedContext, rows: Row[]): Promise<Map<string, string>> {
+	const journals = [
+		...new Set(
+			rows
+				.filter((row) => row.kind === 'DEPOSIT' || row.kind === 'WITHDRAWAL')
+				.map((row) => row.journal_id)
+		)
+	];
+	if (journals.length === 0) return new Map();
+	const { rows: adjustments } = await ctx.db.pool.query<{ journal_id: string; reason: string }>(
+		`SELECT detail->>'journalId' AS journal_id, detail->>'reason' AS reason FROM account_audit
+		  WHERE user_id = $1 AND action = 'CASH_ADJUSTED' AND detail->>'journalId' = ANY($2::text[])`,
+		[ctx.user.id, journals]
+	);
+	return new Map(adjustments.map((row) => [row.journal_id, row.reason]));
 }

@@ -47,6 +47,8 @@ export const LedgerRow = z.strictObject({
 	tradeId: z.string().nullable(),
 	marketId: z.uuid().nullable(),
 	memo: z.string().nullable(),
+	/** Why an admin made this deposit or withdrawal (a staff adjustment); null for every other row. */
+	staffReason: z.string().nullable(),
 	createdAt: z.date()
 });
 

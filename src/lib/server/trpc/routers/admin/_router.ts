@@ -3,6 +3,8 @@ import { adminProcedure, supportProcedure } from '../../procedures';
 import { enginesRouter } from './engines/_router';
 import { flagsRouter } from './flags/_router';
 import { adminMarketsRouter } from './markets/_router';
+import { adjustCash } from './users-adjust-cash.handler';
+import { adjustCashInput, adjustCashOutput } from './users-adjust-cash.schema';
 import { userDetail } from './users-detail.handler';
 import { userDetailInput, userDetailOutput } from './users-detail.schema';
 import { userActivity } from './users-activity.handler';
@@ -31,7 +33,9 @@ export const adminRouter = router({
 		revokeSessions: adminProcedure
 			.input(revokeSessionsInput)
 			.output(revokeSessionsOutput)
-			.mutation(revokeSessions)
+			.mutation(revokeSessions),
+		/** Credits or debits a trader's available cash, with a reason kept in ledger and audit. */
+		adjustCash: adminProcedure.input(adjustCashInput).output(adjustCashOutput).mutation(adjustCash)
 	}),
 	flags: flagsRouter,
 	engines: enginesRouter,
