@@ -13,6 +13,7 @@ const aRow = (fields: Partial<LedgerRow> & Pick<LedgerRow, 'journalId'>): Ledger
 	tradeId: null,
 	marketId: MARKET,
 	memo: null,
+	staffReason: null,
 	createdAt: new Date('2026-12-01T10:00:00Z'),
 	...fields
 });
@@ -55,6 +56,20 @@ describe('cash history lines', () => {
 		const deposit = aRow({ journalId: '1', kind: 'DEPOSIT', amountCents: 100_000, orderId: null });
 		const [line] = cashLines([deposit]);
 		expect(line).toMatchObject({ kind: 'DEPOSIT', availableCents: 100_000, totalCents: 100_000 });
+	});
+
+	it("keeps an admin's reason for a credit or debit with its line", () => {
+		const credit = aRow({
+			journalId: '3',
+			kind: 'DEPOSIT',
+			amountCents: 1234,
+			orderId: null,
+			marketId: null,
+			staffReason: 'Wire 8812 arrived late'
+		});
+		const [line] = cashLines([credit]);
+		expect(line).toMatchObject({ kind: 'DEPOSIT', totalCents: 1234 });
+		expect(line!.staffReason).toBe('Wire 8812 arrived late');
 	});
 
 	it('keeps every journal of the rows read, the oldest too: pages hold whole journals', () => {

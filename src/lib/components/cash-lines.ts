@@ -7,6 +7,8 @@ export interface CashLine {
 	kind: LedgerRow['kind'];
 	orderId: string | null;
 	marketId: string | null;
+	/** Why an admin credited or debited this cash; null unless it is a staff adjustment. */
+	staffReason: string | null;
 	createdAt: Date;
 	/** Change to available cash (TRADER_CASH). */
 	availableCents: number;
@@ -34,6 +36,7 @@ export function cashLines(rows: LedgerRow[]): CashLine[] {
 				kind: row.kind,
 				orderId: row.orderId,
 				marketId: row.marketId,
+				staffReason: row.staffReason,
 				createdAt: row.createdAt,
 				availableCents: 0,
 				reservedCents: 0,
@@ -46,6 +49,7 @@ export function cashLines(rows: LedgerRow[]): CashLine[] {
 		line.totalCents += row.amountCents;
 		line.orderId ??= row.orderId;
 		line.marketId ??= row.marketId;
+		line.staffReason ??= row.staffReason;
 	}
 	return [...byJournal.values()];
 }
