@@ -62,6 +62,49 @@ async function expectStatus(row: Locator, status: string) {
 	}
 }
 
+/**
+ * The markets whose status the page follows on its live connection, as the frames it sends say:
+ * `open()` those of markets.onStatus subscriptions started and not stopped, `started()` those of
+ * every one started.
+ */
+function followedMarkets(page: Page) {
+	type Sent = {
+		id?: number;
+		method?: string;
+		params?: { path?: string; input?: { json?: { marketId?: string } } };
+	};
+	const following = new Map<number, string>();
+	const started: string[] = [];
+	page.on('websocket', (socket) =>
+		socket.on('framesent', ({ payload }) => {
+			let sent: Sent | Sent[];
+			try {
+				sent = JSON.parse(String(payload)) as Sent | Sent[];
+			} catch {
+				return; // keep-alive pings are not JSON
+			}
+			for (const message of [sent].flat()) {
+				if (message.id === undefined) continue;
+				const marketId = message.params?.input?.json?.marketId;
+				if (message.method === 'subscription' && message.params?.path === 'markets.onStatus') {
+					if (!following.has(message.id)) started.push(marketId ?? '');
+					following.set(message.id, marketId ?? '');
+				} else if (message.method === 'subscription.stop') following.delete(message.id);
+			}
+		})
+	);
+	return { open: () => [...following.values()].sort(), started: () => [...started] };
+}
+
+async function shownMarketIds(page: Page): Promise<string[]> {
+	const api = await apiOf(page.context());
+	const slugs = await page
+		.getByTestId('market-row')
+		.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-slug') ?? ''));
+	const markets = await Promise.all(slugs.map((slug) => api.markets.get.query({ slug })));
+	return markets.map((market) => market.id).sort();
+}
+
 async function fillReason(scope: Locator, reason: string) {
 	await scope.getByLabel(/^Reason/).fill(reason);
 }
@@ -344,7 +387,12 @@ describe('the Markets page for support staff', () => {
 	it('lists and filters markets, with the audit trail but no button that changes one', async () => {
 		const support = await signIn(browser, 'support@betwise.dev');
 		const { page } = support;
+		const followed = followedMarkets(page);
 		await openMarketsPage(page);
+		// Each shown market is followed live, once; one a search takes away is followed no more.
+		const followsWhatItShows = async () =>
+			expect.poll(followed.open, { timeout: 15_000 }).toEqual(await shownMarketIds(page));
+		await followsWhatItShows();
 		await expectText(page.getByTestId('read-only-note'), 'Only admins can change markets.');
 		expect(await page.getByTestId('market-row').count()).toBeGreaterThanOrEqual(7);
 		expect(await page.getByRole('button', { name: ACTION_BUTTONS }).count()).toBe(0);
@@ -361,6 +409,9 @@ describe('the Markets page for support staff', () => {
 				.getByTestId('market-row')
 				.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')))
 		).toEqual(['HALTED']);
+		await followsWhatItShows();
+		// The halted market was shown before the filter too: its row, and its subscription, stayed.
+		expect(followed.started()).toHaveLength(new Set(followed.started()).size);
 
 		await page.getByLabel('Status').selectOption('');
 		await page.getByLabel('Title or category').fill('snow');
@@ -368,6 +419,7 @@ describe('the Markets page for support staff', () => {
 		await page.waitForURL(/q=snow/);
 		expect(await page.getByTestId('market-row').allInnerTexts()).toHaveLength(1);
 		await expectText(page.getByTestId('market-row'), TITLE);
+		await followsWhatItShows();
 		await screenshot(page, 'support-markets-support-1280');
 		await support.context.close();
 	});
