@@ -47,6 +47,12 @@ export function describeApiError(error: unknown): string {
 	return 'Something went wrong. Try again.';
 }
 
+/** The domain code the server answered with (e.g. `INSUFFICIENT_FUNDS`), or null. */
+export function domainCodeOf(error: unknown): string | null {
+	if (!(error instanceof TRPCClientError)) return null;
+	return (error.data as ErrorData | undefined)?.domainCode ?? null;
+}
+
 /** True when the error says the session is gone: retrying cannot help until the trader signs in. */
 export function isSignedOut(error: unknown): boolean {
 	return (
