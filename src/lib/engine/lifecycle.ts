@@ -4,6 +4,7 @@
 // void (refunds positions at cost). Each bumps the books' seq, so every engine reloads them.
 // Moving a market's close time is one too. Each writes its market audit row in its transaction.
 import type pg from 'pg';
+import { inTransaction } from '$lib/server/db/transaction';
 import type { MarketAuditAction, MarketAuditState } from '$lib/shared/market-audit';
 import { BY_THE_APP, recordMarketChange, type MarketActor } from './market-audit';
 
@@ -26,24 +27,6 @@ export type LifecycleResult =
 	  };
 
 const RESTING = `status IN ('OPEN', 'PARTIALLY_FILLED')`;
-
-async function inTransaction<T>(
-	pool: pg.Pool,
-	work: (client: pg.PoolClient) => Promise<T>
-): Promise<T> {
-	const client = await pool.connect();
-	try {
-		await client.query('BEGIN');
-		const result = await work(client);
-		await client.query('COMMIT');
-		return result;
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	} finally {
-		client.release();
-	}
-}
 
 interface LockedMarket {
 	status: MarketStatus;

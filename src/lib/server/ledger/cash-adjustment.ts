@@ -2,6 +2,7 @@
 // journal against the EXTERNAL account, the balance, and the account audit row, in one
 // transaction. A debit never touches cash held by resting orders.
 import type pg from 'pg';
+import { inTransaction } from '$lib/server/db/transaction';
 import { formatCents } from '$lib/shared/format';
 import { type AccountActor, recordAccountChangeSql } from '../auth/account-audit';
 import { deposit, withdraw } from './accounts';
@@ -36,18 +37,11 @@ export async function adjustTraderCash(
 	if (!Number.isSafeInteger(amountCents) || amountCents === 0) {
 		throw new RangeError('A cash adjustment is a non-zero whole number of cents');
 	}
-	const client = await pool.connect();
-	try {
-		await client.query('BEGIN');
-		const result = await adjustLocked(client, { userId, amountCents, reason, by });
-		await client.query(result.ok ? 'COMMIT' : 'ROLLBACK');
-		return result;
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => undefined);
-		throw error;
-	} finally {
-		client.release();
-	}
+	return inTransaction(
+		pool,
+		(client) => adjustLocked(client, { userId, amountCents, reason, by }),
+		(result) => result.ok
+	);
 }
 
 async function adjustLocked(
