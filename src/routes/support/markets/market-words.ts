@@ -62,6 +62,16 @@ export function consequences(action: LifecycleAction, winnerLabel: string | null
 	}
 }
 
+/** What the New market form sends, as markets.create takes it. */
+export interface NewMarket {
+	title: string;
+	category: string;
+	description: string;
+	options: string[];
+	closesAt: Date;
+	reason: string;
+}
+
 /** What a panel's page answers when it sent a change: done, or why not (for a field, or as a whole). */
 export type Submitted =
 	{ ok: true } | { ok: false; error: string | null; fieldErrors?: Record<string, string> };
