@@ -16,6 +16,8 @@ describe('reading the amount of a cash adjustment', () => {
 		expect(cents('12')).toBe(1_200);
 		expect(cents('12.')).toBe(1_200);
 		expect(cents('0.07')).toBe(7);
+		expect(cents('.5')).toBe(50);
+		expect(cents('$.07')).toBe(7);
 		expect(cents(' $1,000 ')).toBe(100_000);
 		expect(cents('$1,000,000.00')).toBe(100_000_000);
 		expect(cents('1000000')).toBe(100_000_000);
@@ -23,17 +25,19 @@ describe('reading the amount of a cash adjustment', () => {
 
 	it('refuses more than two decimals', () => {
 		expect(cents('12.345')).toBe('Enter at most two decimals: whole cents.');
+		expect(cents('.345')).toBe('Enter at most two decimals: whole cents.');
 	});
 
 	it('refuses zero, a sign and more than a million dollars', () => {
 		expect(cents('0')).toBe('Enter an amount above zero.');
 		expect(cents('$0.00')).toBe('Enter an amount above zero.');
+		expect(cents('.00')).toBe('Enter an amount above zero.');
 		expect(cents('-5')).toBe('Enter the amount without a sign: choose credit or debit.');
 		expect(cents('1,000,000.01')).toBe('Enter at most $1,000,000.00 at a time.');
 	});
 
 	it('refuses what is not an amount', () => {
-		for (const text of ['', '  ', 'abc', '1e3', '1,00', '12.3.4', '$ 5', '.5', '12,34.5']) {
+		for (const text of ['', '  ', 'abc', '1e3', '1,00', '12.3.4', '$ 5', '.', '$.', '12,34.5']) {
 			expect(parseCashAmount(text).ok, text).toBe(false);
 		}
 		expect(cents('')).toBe('Enter an amount in dollars and cents.');
