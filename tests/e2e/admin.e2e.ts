@@ -33,12 +33,17 @@ describe('market administration', () => {
 		await controls.getByRole('button', { name: 'Halt trading' }).click();
 		await controls.getByRole('button', { name: 'Confirm: halt trading' }).click();
 		await expectText(controls, 'Market is now halted.');
-		await expectText(page.getByTestId('order-ticket'), 'Trading is halted for now.');
+		const ticket = page.getByTestId('order-ticket');
+		await expectText(ticket, 'Trading is halted for now.');
 		await screenshot(page, 'market-halted-admin-1280');
 
 		await controls.getByRole('button', { name: 'Reopen' }).click();
 		await controls.getByRole('button', { name: 'Confirm: reopen' }).click();
 		await expectText(controls, 'Market is now open.');
+		// Staff hold no cash: the ticket says so and takes no order, though the market is open.
+		await expectText(ticket, 'Staff accounts do not trade.');
+		expect(await ticket.locator('button[type=submit]').isDisabled()).toBe(true);
+		expect(await page.getByTestId('my-market-activity').count()).toBe(0);
 		await admin.context.close();
 	});
 

@@ -18,7 +18,10 @@ export const load: PageServerLoad = async (event) => {
 	const option = market.options.find((o) => o.id === chosen) ?? market.options[0];
 	if (!option) error(404, 'This market has no options');
 
-	const signedIn = event.locals.user !== null;
+	const user = event.locals.user;
+	// Staff accounts hold no cash and trade nothing: they see the market as it stands.
+	const staff = user !== null && user.role !== 'TRADER';
+	const signedIn = user !== null && !staff;
 	const [book, trades, candles, balance, positions, openOrders] = await Promise.all([
 		caller.books.get({ optionId: option.id, depth: 12 }),
 		caller.books.trades({ optionId: option.id, limit: 30 }),
@@ -44,6 +47,7 @@ export const load: PageServerLoad = async (event) => {
 		balance,
 		positions: positions?.positions.filter((p) => p.marketId === market.id) ?? [],
 		openOrders: openOrders?.items ?? [],
-		isAdmin: event.locals.user?.role === 'ADMIN'
+		staff,
+		isAdmin: user?.role === 'ADMIN'
 	};
 };
