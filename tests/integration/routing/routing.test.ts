@@ -1,7 +1,9 @@
 // Routing through the engine router with the real flags and a real engine service process: a
 // user or market flag sends calls to the remote engine, everything else stays local, and each
 // response (and each order) says which engine served it.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { consoleEngineLog } from '../../../src/lib/server/orders/engine-log';
+import { aClosedPort } from '../../fixtures/fault-proxy';
 import { aSupportUser } from '../../fixtures/services';
 import type { TestServices } from '../../fixtures/services';
 import { aMarket, aTraderOn, enginesCallerFor, limit, routingBed, servicesFor } from './bed';
@@ -125,6 +127,72 @@ describe('choosing the engine', () => {
 			ok: true,
 			userId: user.id
 		});
+	});
+});
+
+describe('the engine log', () => {
+	/** The server's own log lines (consoleEngineLog) of every engine call `work` makes. */
+	async function engineLogLinesOf(work: () => Promise<void>): Promise<string[]> {
+		const lines: string[] = [];
+		const info = vi.spyOn(console, 'info').mockImplementation((...args: unknown[]) => {
+			const line = args.map(String).join(' ');
+			if (line.startsWith('engine=')) lines.push(line);
+		});
+		try {
+			await work();
+		} finally {
+			info.mockRestore();
+		}
+		return lines;
+	}
+	const LINE =
+		/^engine=(local|remote) fallback=(true|false) op=(\w+) ok=(true|false) latencyMs=(\S+) user=(\S+)$/;
+
+	it('writes exactly one line per engine call, each with its engine, operation, fallback and latency', async () => {
+		const logged = { ...services, logEngineCall: consoleEngineLog };
+		const unreachable = servicesFor(bed, {
+			baseUrl: `http://127.0.0.1:${await aClosedPort()}/api/v1`,
+			breaker: { failureThreshold: 1_000, minimumCalls: 1_000 }
+		});
+		const loggedUnreachable = { ...unreachable, logEngineCall: consoleEngineLog };
+		const market = await aMarket(bed.db);
+		const local = await aTraderOn(bed, logged);
+		const remote = await aTraderOn(bed, logged);
+		await sendUserToRemote(remote.user.id);
+		const fallingBack = await aTraderOn(bed, loggedUnreachable);
+		await sendUserToRemote(fallingBack.user.id);
+
+		const lines = await engineLogLinesOf(async () => {
+			await local.api.orders.place(limit(market, 'BUY', 1, 10));
+			await local.api.books.get({ optionId: market.optionIds[0]! });
+			await local.api.positions.mine();
+			const placed = await remote.api.orders.place(limit(market, 'BUY', 2, 11));
+			await remote.api.orders.amend({ orderId: placed.order.id, quantity: 1 });
+			await remote.api.orders.cancel({ orderId: placed.order.id });
+			await fallingBack.api.orders.place(limit(market, 'BUY', 1, 12));
+		});
+
+		expect(lines).toHaveLength(7);
+		const parsed = lines.map((line) => {
+			const match = LINE.exec(line);
+			expect(match, line).not.toBeNull();
+			const [, engine, fallback, op, ok, latencyMs, user] = match!;
+			return { engine, fallback, op, ok, latencyMs: Number(latencyMs), user };
+		});
+		expect(parsed.map(({ engine, fallback, op, user }) => [engine, fallback, op, user])).toEqual([
+			['local', 'false', 'place', local.user.id],
+			['local', 'false', 'getOrderBook', local.user.id],
+			['local', 'false', 'getPositions', local.user.id],
+			['remote', 'false', 'place', remote.user.id],
+			['remote', 'false', 'amend', remote.user.id],
+			['remote', 'false', 'cancel', remote.user.id],
+			['local', 'true', 'place', fallingBack.user.id]
+		]);
+		for (const { ok, latencyMs } of parsed) {
+			expect(ok).toBe('true');
+			expect(Number.isFinite(latencyMs)).toBe(true);
+			expect(latencyMs).toBeGreaterThanOrEqual(0);
+		}
 	});
 });
 
