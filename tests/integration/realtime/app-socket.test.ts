@@ -1,5 +1,7 @@
 // The app's own router over a real WebSocket: the signed-in user comes from the session cookie
-// at upgrade, and signing out (or an admin revoking the sessions) closes that session's sockets.
+// at upgrade, and signing out (or an admin revoking the sessions) closes that session's sockets;
+// keep-alive pings reach every client, and one that stops answering them is closed.
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createSession, findActiveSession, hashToken } from '../../../src/lib/server/auth/sessions';
@@ -470,5 +472,83 @@ describe("the app's WebSocket", () => {
 			expect.objectContaining({ optionId, quantity: 4, costBasisCents: 232 })
 		]);
 		await client.close();
+	});
+});
+
+describe("keep-alive on the app's WebSocket", () => {
+	// Pings far more often than the 30 s default so that the test sees several; the wait for an
+	// answer stays generous, so a busy machine never closes a client that does answer.
+	const keepAlive = { pingMs: 50, pongWaitMs: 2_000 };
+	let pinging: AppSocketServer;
+
+	beforeAll(async () => {
+		pinging = await startAppSocketServer(db, { keepAlive });
+	});
+	afterAll(async () => {
+		await pinging.close();
+	});
+
+	/**
+	 * A raw socket on the endpoint, as a browser opens it: every text message it receives, and
+	 * `nextMessage()`, which takes them one by one in order (waiting for the next when none is left).
+	 */
+	async function rawSocket() {
+		const socket = new WebSocket(pinging.origin.replace('http', 'ws') + '/trpc', {
+			headers: { Origin: pinging.origin }
+		});
+		const received: string[] = [];
+		let taken = 0;
+		let waiting: (() => void) | null = null;
+		socket.on('message', (data) => {
+			received.push(String(data));
+			waiting?.();
+		});
+		const nextMessage = async () => {
+			while (taken === received.length) await new Promise<void>((resolve) => (waiting = resolve));
+			return received[taken++]!;
+		};
+		await once(socket, 'open');
+		return { socket, received, nextMessage };
+	}
+
+	it('pings a connected client, again after each answer, and keeps it open', async () => {
+		const { socket, received, nextMessage } = await rawSocket();
+		for (let ping = 0; ping < 3; ping++) {
+			expect(await nextMessage()).toBe('PING');
+			socket.send('PONG');
+		}
+		expect(received).toEqual(['PING', 'PING', 'PING']);
+		expect(socket.readyState).toBe(WebSocket.OPEN);
+		expect(pinging.endpoint.socketCount()).toBe(1);
+		socket.close();
+		await once(socket, 'close');
+	});
+
+	it("is answered by tRPC's own client, whose socket stays open and usable", async () => {
+		const trader = await aTrader(db);
+		const { token } = await createSession(db.prisma, trader.id, 1);
+		const client = appClient(pinging.origin, token);
+		await client.opened;
+		const socket = client.socket()!;
+		let pings = 0;
+		const thirdPing = new Promise<void>((resolve) =>
+			socket.on('message', (data) => {
+				if (String(data) === 'PING' && ++pings === 3) resolve();
+			})
+		);
+		await thirdPing;
+		expect((await client.trpc.auth.me.query())?.email).toBe(trader.email);
+		expect(client.socket()).toBe(socket);
+		expect(client.state()).toBe(WebSocket.OPEN);
+		await client.close();
+	});
+
+	it('closes a client that stops answering, after one unanswered ping', async () => {
+		const { socket, received } = await rawSocket();
+		const [code] = (await once(socket, 'close')) as [number];
+		expect(received).toEqual(['PING']);
+		// Terminated, not closed politely: a peer that does not answer would not read a close frame.
+		expect(code).toBe(1006);
+		await expect.poll(() => pinging.endpoint.socketCount()).toBe(0);
 	});
 });
