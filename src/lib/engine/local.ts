@@ -15,7 +15,7 @@ import type {
 import { GroupCommitter, type CommitStats, type SettledResult } from './local/committer';
 import type { BookCommand } from './local/batch';
 import { isPglite } from '../server/db/kind';
-import { CachedBook } from './local/cached-book';
+import { CachedBook, STALE, viewOf, type CachedBookView } from './local/cached-book';
 import { IdAllocator } from './local/ids';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -137,6 +137,16 @@ export class LocalEngine implements TradingEngine {
 	/** What this engine's group commits have done so far, and where their time went. */
 	commitStats(): CommitStats {
 		return this.committer.stats();
+	}
+
+	/**
+	 * A copy of what this engine has cached of a book, or null when it holds nothing it would
+	 * trust (never loaded, or dropped after a failed transaction). Read-only and read by nothing
+	 * that serves orders: tests compare it with a rebuild from the database.
+	 */
+	cachedBook(optionId: string): CachedBookView | null {
+		const book = this.books.get(optionId.toLowerCase());
+		return book && book.seq !== STALE ? viewOf(book) : null;
 	}
 
 	/** Sweeps expired GTD orders every `intervalMs` until stop(). */

@@ -4,7 +4,14 @@
 import { OrderBook } from '../core';
 import type pg from 'pg';
 import { emptyPosition, type PositionState } from './money';
-import { fromOrderRow, orderColumns, type OrderRecord, type OrderRow } from './records';
+import {
+	fromOrderRow,
+	isResting,
+	openQuantity,
+	orderColumns,
+	type OrderRecord,
+	type OrderRow
+} from './records';
 
 export const STALE = -1;
 
@@ -82,6 +89,91 @@ export class CachedBook {
 		}
 		this.seq = seq;
 	}
+}
+
+/** One resting order as a cache holds it: its place in its level and what it holds back. */
+export interface CachedOrderView {
+	orderId: string;
+	userId: string;
+	/** Open quantity on the book. */
+	quantity: number;
+	filledQuantity: number;
+	priority: number;
+	reservedCents: number;
+	coveredQuantity: number;
+	timeInForce: 'GTC' | 'GTD';
+	expiresAtMs: number | null;
+	postOnly: boolean;
+}
+
+export interface CachedLevelView {
+	priceCents: number;
+	/** In queue order: the first trades first. */
+	orders: CachedOrderView[];
+}
+
+/** A copy of what a CachedBook holds, to compare one cache with another or with the database. */
+export interface CachedBookView {
+	seq: number;
+	/** Best price first. */
+	bids: CachedLevelView[];
+	asks: CachedLevelView[];
+	/** By user id; a position of all zeros is left out, as it is the same as none. */
+	positions: Record<string, PositionState>;
+	/** What the book's own validate() finds, and orders the book and the records disagree on. */
+	problems: string[];
+}
+
+/** A copy of the cache's book, orders and positions; the cache itself is not touched. */
+export function viewOf(cache: CachedBook): CachedBookView {
+	const problems = cache.book.validate();
+	const bids = new Map<number, CachedOrderView[]>();
+	const asks = new Map<number, CachedOrderView[]>();
+	// Ascending priority, which validate() has checked is each level's queue order.
+	for (const resting of cache.book.restingOrders()) {
+		const record = cache.orders.get(resting.orderId);
+		if (!record || !isResting(record.status) || openQuantity(record) !== resting.quantity) {
+			problems.push(`order ${resting.orderId} rests in the book but its record disagrees`);
+			continue;
+		}
+		const levels = resting.side === 'BUY' ? bids : asks;
+		const queue = levels.get(resting.priceCents) ?? [];
+		queue.push({
+			orderId: resting.orderId,
+			userId: resting.userId,
+			quantity: resting.quantity,
+			filledQuantity: record.filledQuantity,
+			priority: resting.priority,
+			reservedCents: record.reservedCents,
+			coveredQuantity: record.coveredQuantity,
+			timeInForce: resting.timeInForce,
+			expiresAtMs: resting.expiresAtMs,
+			postOnly: resting.postOnly
+		});
+		levels.set(resting.priceCents, queue);
+	}
+	for (const orderId of cache.orders.keys()) {
+		if (!cache.book.getOrder(orderId)) problems.push(`order ${orderId} has a record but no place`);
+	}
+	const sorted = (
+		levels: Map<number, CachedOrderView[]>,
+		bestFirst: (a: number, b: number) => number
+	) =>
+		[...levels]
+			.sort(([a], [b]) => bestFirst(a, b))
+			.map(([priceCents, orders]) => ({ priceCents, orders }));
+	const zero = positionKey(emptyPosition());
+	return {
+		seq: cache.seq,
+		bids: sorted(bids, (a, b) => b - a),
+		asks: sorted(asks, (a, b) => a - b),
+		positions: Object.fromEntries(
+			[...cache.positions]
+				.filter(([, position]) => positionKey(position) !== zero)
+				.map(([userId, position]) => [userId, { ...position }])
+		),
+		problems
+	};
 }
 
 /** A position's values as one string, to tell whether it changed. */
