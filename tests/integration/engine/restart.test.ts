@@ -3,9 +3,16 @@
 // their queue order, positions and locked shares. A batch that fails leaves nothing behind.
 import { describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../../src/lib/engine/local';
+import type { CachedBookView } from '../../../src/lib/engine/local/cached-book';
+import { isResting } from '../../../src/lib/engine/local/records';
+import type { FillView, OrderView } from '../../../src/lib/shared/orders';
+import { checkInvariants } from '../../../src/lib/server/db/invariants';
+import { aPoolThatCrashes } from '../../fixtures/crashing-pool';
 import { aMarket } from '../../fixtures/markets';
 import {
+	bookRebuiltFromDatabase,
 	cashOf,
+	codeOf,
 	engineTestBed,
 	levelsOf,
 	place,
@@ -13,7 +20,10 @@ import {
 	positionOf,
 	storedOrder,
 	succeeded,
-	tradersWithCash
+	tradersWithCash,
+	type MarketRef,
+	type OrderFields,
+	type UserRef
 } from '../../fixtures/engine';
 
 const bed = engineTestBed();
@@ -223,5 +233,206 @@ describe('a batch whose transaction fails', () => {
 			quantity: 1
 		});
 		expect(later.order.status).toBe('OPEN');
+	});
+});
+
+/** What an engine answered: every order as last reported, and every fill. */
+interface Confirmed {
+	orders: Map<string, OrderView>;
+	fills: FillView[];
+	/** One resting order per book (its owner and full quantity), to make an engine load the book. */
+	resting: { user: UserRef; orderId: string; quantity: number }[];
+}
+
+/**
+ * On both books of `market`, through `engine`: resting orders at several levels, partial fills,
+ * an amend that keeps its place and one that goes to the back, a cancel, a sell covered by
+ * shares held and sells that hold cash. Each call is awaited, so nothing is in flight after.
+ */
+async function tradeOnTwoBooks(
+	engine: LocalEngine,
+	market: MarketRef,
+	[first, second, third, taker, shorter]: UserRef[]
+): Promise<Confirmed> {
+	const confirmed: Confirmed = { orders: new Map(), fills: [], resting: [] };
+	const placed = async (
+		user: UserRef | undefined,
+		fields: OrderFields & { priceCents: number }
+	) => {
+		const { order, fills } = await placeLimit(engine, user!, market, fields);
+		confirmed.orders.set(order.id, order);
+		confirmed.fills.push(...fills);
+		return order;
+	};
+	const amended = async (
+		user: UserRef | undefined,
+		orderId: string,
+		change: { quantity?: number; priceCents?: number }
+	) => {
+		const { order } = succeeded(await engine.amend(user!.id, { orderId, ...change }));
+		confirmed.orders.set(order.id, order);
+	};
+	const cancelled = async (user: UserRef | undefined, orderId: string) => {
+		confirmed.orders.set(orderId, succeeded(await engine.cancel(user!.id, orderId)));
+	};
+
+	// The first book.
+	await placed(first, { side: 'SELL', priceCents: 52, quantity: 5 });
+	await placed(second, { side: 'SELL', priceCents: 52, quantity: 4 });
+	const shrunk = await placed(third, { side: 'SELL', priceCents: 54, quantity: 6 });
+	await placed(first, { side: 'BUY', priceCents: 48, quantity: 5 });
+	const moved = await placed(second, { side: 'BUY', priceCents: 47, quantity: 3 });
+	const gone = await placed(third, { side: 'BUY', priceCents: 48, quantity: 2 });
+	// Takes all 5 of the first seller's and 2 of the second's.
+	await placed(taker, { side: 'BUY', priceCents: 52, quantity: 7 });
+	await amended(third, shrunk.id, { quantity: 4 });
+	await amended(second, moved.id, { priceCents: 48 });
+	await cancelled(third, gone.id);
+	// 3 of the 7 shares bought back this sell.
+	await placed(taker, { side: 'SELL', priceCents: 55, quantity: 3 });
+	// Takes 2 of the first bid at 48.
+	await placed(shorter, { side: 'SELL', priceCents: 48, quantity: 2 });
+	confirmed.resting.push({ user: third!, orderId: shrunk.id, quantity: 4 });
+
+	// The second book.
+	await placed(first, { side: 'BUY', priceCents: 30, quantity: 10, option: 1 });
+	await placed(second, { side: 'BUY', priceCents: 31, quantity: 4, option: 1 });
+	const smaller = await placed(third, { side: 'SELL', priceCents: 35, quantity: 8, option: 1 });
+	await placed(shorter, { side: 'SELL', priceCents: 36, quantity: 5, option: 1 });
+	// Takes the 4 at 31 and 3 of the 10 at 30.
+	await placed(taker, { side: 'SELL', priceCents: 30, quantity: 7, option: 1 });
+	await amended(third, smaller.id, { quantity: 5 });
+	// Covered by the 4 shares just bought, then 1 of them sold.
+	await placed(second, { side: 'SELL', priceCents: 33, quantity: 4, option: 1 });
+	await placed(taker, { side: 'BUY', priceCents: 33, quantity: 1, option: 1 });
+	confirmed.resting.push({ user: third!, orderId: smaller.id, quantity: 5 });
+	return confirmed;
+}
+
+/** Makes `engine` load the book of `resting` without changing it: an amend to what it is. */
+async function loadBook(engine: LocalEngine, resting: Confirmed['resting'][number]) {
+	const answer = await engine.amend(resting.user.id, {
+		orderId: resting.orderId,
+		quantity: resting.quantity
+	});
+	expect(codeOf(answer)).toBe('NOTHING_TO_AMEND');
+}
+
+/** The orders waiting at one price, in queue order, as [order id, open quantity]. */
+function queueAt(view: CachedBookView | null, side: 'bids' | 'asks', priceCents: number) {
+	const level = view?.[side].find((candidate) => candidate.priceCents === priceCents);
+	return level?.orders.map((order) => [order.orderId, order.quantity]);
+}
+
+/**
+ * Every order `confirmed` names is in the database, and no other of theirs: those reported done
+ * exactly as reported (a resting one may have traded since, which the book comparison covers),
+ * and every fill reported is a trade there.
+ */
+async function expectInDatabase({ orders, fills }: Confirmed) {
+	const { rows } = await bed.db.pool.query<{ id: string; status: string; filled: number }>(
+		`SELECT id::text, status, filled_quantity AS filled FROM orders WHERE id = ANY($1::bigint[])`,
+		[[...orders.keys()]]
+	);
+	const stored = new Map(rows.map((row) => [row.id, row]));
+	expect([...stored.keys()].sort()).toEqual([...orders.keys()].sort());
+	const done = [...orders.values()].filter((order) => !isResting(order.status));
+	expect(done.length).toBeGreaterThan(0);
+	expect(
+		done.map((order) => [order.id, stored.get(order.id)?.status, stored.get(order.id)?.filled])
+	).toEqual(done.map((order) => [order.id, order.status, order.filledQuantity]));
+	const tradeIds = [...new Set(fills.map((fill) => fill.tradeId))].sort();
+	const { rows: trades } = await bed.db.pool.query<{ id: string }>(
+		`SELECT id::text FROM trades WHERE id = ANY($1::bigint[])`,
+		[tradeIds]
+	);
+	expect(trades.map((trade) => trade.id).sort()).toEqual(tradeIds);
+}
+
+async function brokenInvariants(): Promise<string[]> {
+	return (await checkInvariants(bed.db.pool))
+		.filter((result) => !result.ok)
+		.map((result) => result.name);
+}
+
+describe('an engine dropped between batches', () => {
+	it('leaves what it confirmed, and a new engine rebuilds the books exactly as it had them', async () => {
+		const market = await aMarket(bed.db);
+		const traders = await tradersWithCash(bed.db, 5);
+		let dropped: LocalEngine | null = new LocalEngine(bed.db.pool);
+		const confirmed = await tradeOnTwoBooks(dropped, market, traders);
+		const cached = market.optionIds.map((optionId) => dropped!.cachedBook(optionId));
+		const [, second] = confirmed.orders.values();
+		// The scene, as the engine holds it: the bid at 48 that sold 2 keeps its place before the
+		// bid moved there from 47, the sell amended smaller keeps its place at 54.
+		expect(queueAt(cached[0]!, 'bids', 48)?.map(([, quantity]) => quantity)).toEqual([3, 3]);
+		expect(queueAt(cached[0]!, 'asks', 52)).toEqual([[second!.id, 2]]);
+		expect(queueAt(cached[0]!, 'asks', 54)?.[0]?.[1]).toBe(4);
+		expect(queueAt(cached[1]!, 'bids', 30)?.[0]?.[1]).toBe(7);
+		expect(Object.keys(cached[0]!.positions)).toHaveLength(4);
+		expect(cached.map((view) => view?.problems)).toEqual([[], []]);
+
+		// No close, no stop: the engine is simply gone, with nothing in flight.
+		dropped = null;
+		const next = new LocalEngine(bed.db.pool);
+		for (const resting of confirmed.resting) await loadBook(next, resting);
+		expect(market.optionIds.map((optionId) => next.cachedBook(optionId))).toEqual(cached);
+		await expectInDatabase(confirmed);
+	});
+});
+
+describe('an engine dropped with commands in flight', () => {
+	it('loses only what it never confirmed, and a new engine rebuilds the books the database holds', async () => {
+		const market = await aMarket(bed.db);
+		const traders = await tradersWithCash(bed.db, 5);
+		const [first, second, , taker] = traders;
+		const crashing = aPoolThatCrashes(bed.db.pool);
+		const dying = new LocalEngine(crashing.pool);
+		const confirmed = await tradeOnTwoBooks(dying, market, traders);
+		const committed = market.optionIds.map((optionId) => dying.cachedBook(optionId));
+
+		// One transaction writes these (a trade, a new level, an order on the other book) and is
+		// lost at its COMMIT; the two sent after it wait behind it. None is ever answered.
+		const answered: string[] = [];
+		const send = (user: UserRef | undefined, fields: OrderFields & { clientOrderId: string }) =>
+			void place(dying, user!, market, fields).then(
+				() => answered.push(fields.clientOrderId),
+				() => answered.push(fields.clientOrderId)
+			);
+		const commitHeld = crashing.holdNextCommit();
+		send(taker, { side: 'BUY', priceCents: 52, quantity: 2, clientOrderId: 'in-flight-1' });
+		send(first, { side: 'SELL', priceCents: 57, quantity: 1, clientOrderId: 'in-flight-2' });
+		send(second, {
+			side: 'BUY',
+			priceCents: 29,
+			quantity: 3,
+			option: 1,
+			clientOrderId: 'in-flight-3'
+		});
+		await commitHeld;
+		send(first, { side: 'BUY', priceCents: 46, quantity: 1, clientOrderId: 'queued-1' });
+		send(second, {
+			side: 'SELL',
+			priceCents: 38,
+			quantity: 1,
+			option: 1,
+			clientOrderId: 'queued-2'
+		});
+		await crashing.crash();
+
+		const next = new LocalEngine(bed.db.pool);
+		for (const resting of confirmed.resting) await loadBook(next, resting);
+		for (const [book, optionId] of market.optionIds.entries()) {
+			const rebuilt = next.cachedBook(optionId);
+			expect(rebuilt).toEqual(await bookRebuiltFromDatabase(bed.db, optionId));
+			expect(rebuilt).toEqual(committed[book]);
+		}
+		await expectInDatabase(confirmed);
+		const { rows } = await bed.db.pool.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM orders WHERE client_order_id LIKE 'in-flight-%' OR client_order_id LIKE 'queued-%'`
+		);
+		expect(rows[0]!.n).toBe(0);
+		expect(answered).toEqual([]);
+		expect(await brokenInvariants()).toEqual([]);
 	});
 });
