@@ -7,11 +7,13 @@ import { LocalEngine } from '../../../src/lib/engine/local';
 import { aMarket } from '../../fixtures/markets';
 import {
 	aFundedTrader,
+	bookRebuiltFromDatabase,
 	cashOf,
 	engineTestBed,
 	levelsFromOrdersTable,
 	levelsOf,
 	place,
+	placeLimit,
 	placeMarket,
 	restingOrders,
 	seededRandom,
@@ -314,6 +316,18 @@ describe('two engines serving the same book at once', () => {
 				Array.from({ length: 10 }, (_, c) => client(engine, traders, market, 1_000 * e + c, 20))
 			)
 		);
+
+		// What each engine cached as it went must be the book the database holds. The one that
+		// wrote last has the database's seq; the other is behind, which it sees at its next batch
+		// and reloads, so it is compared after one more order through it.
+		const rebuilt = await bookRebuiltFromDatabase(bed.db, optionId);
+		const current = engines.filter((engine) => engine.cachedBook(optionId)?.seq === rebuilt.seq);
+		expect(current.length).toBeGreaterThan(0);
+		for (const engine of current) expect(engine.cachedBook(optionId)).toEqual(rebuilt);
+		for (const [e, engine] of engines.entries()) {
+			await placeLimit(engine, traders[e]!, market, { side: 'BUY', priceCents: 1, quantity: 1 });
+			expect(engine.cachedBook(optionId)).toEqual(await bookRebuiltFromDatabase(bed.db, optionId));
+		}
 
 		const fresh = new LocalEngine(bed.db.pool);
 		expect(await levelsOf(fresh, optionId)).toEqual(await levelsFromOrdersTable(bed.db, optionId));
