@@ -7,6 +7,8 @@ import pg from 'pg';
 import { currentSnapshot, readEventsBetween, type HubEvent } from './outbox';
 
 export const EVENTS_CHANNEL = 'betwise_events';
+/** How the hub's own connection names itself to the server (pg_stat_activity.application_name). */
+export const EVENTS_APPLICATION_NAME = 'betwise-events';
 
 export type EventListener = (event: HubEvent) => void;
 
@@ -32,6 +34,10 @@ export interface EventHubStats {
 	reads: number;
 	notifications: number;
 	lastEventId: string | null;
+	/** Whether the hub holds a connection of its own that LISTENs now (never on a pool). */
+	listening: boolean;
+	/** Connections of its own the hub has opened so far: one, plus one per reconnect. */
+	connectionsOpened: number;
 }
 
 export class EventHub {
@@ -47,7 +53,13 @@ export class EventHub {
 	#stopping = false;
 	#wake: (() => void) | null = null;
 	#wakeRequested = false;
-	#stats = { delivered: 0, reads: 0, notifications: 0, lastEventId: null as string | null };
+	#stats = {
+		delivered: 0,
+		reads: 0,
+		notifications: 0,
+		lastEventId: null as string | null,
+		connectionsOpened: 0
+	};
 
 	constructor(options: EventHubOptions) {
 		this.#options = {
@@ -85,7 +97,12 @@ export class EventHub {
 	}
 
 	stats(): EventHubStats {
-		return { topics: this.#listeners.size, listeners: this.listenerCount(), ...this.#stats };
+		return {
+			topics: this.#listeners.size,
+			listeners: this.listenerCount(),
+			listening: this.#client !== null,
+			...this.#stats
+		};
 	}
 
 	/** Connects, and delivers every event committed after this call resolves. */
@@ -111,7 +128,11 @@ export class EventHub {
 			this.#db = source.pool;
 			return;
 		}
-		const client = new pg.Client({ connectionString: source.url });
+		const client = new pg.Client({
+			connectionString: source.url,
+			application_name: EVENTS_APPLICATION_NAME
+		});
+		this.#stats.connectionsOpened += 1;
 		client.on('error', (error) => this.#options.onError(error, 'connection'));
 		client.on('notification', () => {
 			this.#stats.notifications += 1;

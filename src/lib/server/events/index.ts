@@ -1,4 +1,4 @@
-export { EVENTS_CHANNEL, EventHub } from './hub';
+export { EVENTS_APPLICATION_NAME, EVENTS_CHANNEL, EventHub } from './hub';
 export type { EventHubOptions, EventHubStats, EventListener } from './hub';
 export {
 	currentSnapshot,
