@@ -17,7 +17,12 @@ import { createContext } from '../../../src/lib/server/trpc/context';
 import type { BookUpdate } from '../../../src/lib/server/trpc/routers/books/on-update.handler';
 import { createCaller, type AppRouter } from '../../../src/lib/server/trpc/root';
 import type { EventHub, HubEvent } from '../../../src/lib/server/events';
-import { bookFanoutStats, fanOutBook } from '../../../src/lib/server/ws/book-fanout';
+import {
+	bookFanoutStats,
+	CONFLATE_MS,
+	fanOutBook,
+	type ConflationClock
+} from '../../../src/lib/server/ws/book-fanout';
 import { sharingTransformer } from '../../../src/lib/server/ws/encoding';
 import { attachWebSocketServer } from '../../../src/lib/server/ws/endpoint';
 import { SESSION_CLOSE_CODE } from '../../../src/lib/server/ws/endpoint';
@@ -466,6 +471,8 @@ describe('books.onUpdate channel, driven by hand', () => {
 	/** Each subscriber's snapshot: the next queued one, or the current state. */
 	const snapshots: Promise<{ seq: string; bids: unknown[]; asks: unknown[] }>[] = [];
 	let current = { seq: '0', bids: [] as unknown[], asks: [] as unknown[] };
+	/** The conflation clock a new channel is given; the real one unless a test sets its own. */
+	let clock: ConflationClock | undefined;
 	const t = initTRPC.create({ transformer: sharingTransformer });
 	const router = t.router({
 		book: t.procedure
@@ -476,6 +483,7 @@ describe('books.onUpdate channel, driven by hand', () => {
 					() => ({
 						hub,
 						optionId: input.optionId,
+						clock,
 						snapshot: async () => ({
 							type: 'snapshot' as const,
 							lastPriceCents: null,
@@ -489,7 +497,8 @@ describe('books.onUpdate channel, driven by hand', () => {
 			)
 	});
 
-	it("moves a merged delta's fromSeq up to a new subscriber's snapshot, and resnapshots on a gap", async () => {
+	/** The router on a real endpoint and socket, with tRPC's client on it. */
+	async function serve() {
 		const server = createServer();
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const endpoint = attachWebSocketServer(server, {
@@ -506,6 +515,20 @@ describe('books.onUpdate channel, driven by hand', () => {
 		const trpc = createTRPCClient<typeof router>({
 			links: [wsLink({ client: wsClient, transformer: superjson })]
 		});
+		return {
+			trpc,
+			async close() {
+				wsClient.close();
+				await expect.poll(() => bookFanoutStats(hub)).toEqual(FREE);
+				expect(listeners.size).toBe(0);
+				await endpoint.close();
+				await new Promise((resolve) => server.close(resolve));
+			}
+		};
+	}
+
+	it("moves a merged delta's fromSeq up to a new subscriber's snapshot, and resnapshots on a gap", async () => {
+		const { trpc, close } = await serve();
 		const [a, b] = [new ClientBook(), new ClientBook()];
 		const received = { a: [] as BookUpdate[], b: [] as BookUpdate[] };
 		const subscribe = (book: ClientBook, into: BookUpdate[]) =>
@@ -568,11 +591,120 @@ describe('books.onUpdate channel, driven by hand', () => {
 		} finally {
 			subA.unsubscribe();
 			subB?.unsubscribe();
-			wsClient.close();
-			await expect.poll(() => bookFanoutStats(hub)).toEqual(FREE);
-			expect(listeners.size).toBe(0);
-			await endpoint.close();
-			await new Promise((resolve) => server.close(resolve));
+			await close();
 		}
 	});
+
+	it('sends a burst of deltas within one window as one update with the latest levels, at most one per window', async () => {
+		const manual = new ManualClock();
+		clock = manual;
+		const { trpc, close } = await serve();
+		const book = new ClientBook();
+		const received: BookUpdate[] = [];
+		current = { seq: '10', bids: [], asks: [] };
+		const subscription = trpc.book.subscribe(
+			{ optionId },
+			{
+				onData: (update) => {
+					received.push(update.data as BookUpdate);
+					book.apply(update.data as BookUpdate, update.id);
+				}
+			}
+		);
+		try {
+			await book.reached(10);
+			// After a quiet spell a change goes out at once, and opens a window.
+			deliver(11, [{ side: 'BUY', priceCents: 40, quantity: 5 }]);
+			expect(manual.dueAt()).toEqual([0]);
+			manual.advanceTo(0);
+			await book.reached(11);
+
+			// A burst inside that window: one timer, due when the window ends.
+			manual.advanceTo(10);
+			deliver(12, [{ side: 'SELL', priceCents: 60, quantity: 7 }]);
+			expect(manual.dueAt()).toEqual([CONFLATE_MS]);
+			manual.advanceTo(40);
+			deliver(13, [{ side: 'BUY', priceCents: 40, quantity: 2 }]);
+			manual.advanceTo(70);
+			deliver(14, [{ side: 'BUY', priceCents: 41, quantity: 3 }]);
+			manual.advanceTo(CONFLATE_MS - 1);
+			deliver(15, [{ side: 'BUY', priceCents: 40, quantity: 1 }]);
+			expect(manual.dueAt()).toEqual([CONFLATE_MS]);
+			manual.advanceTo(CONFLATE_MS);
+			await book.reached(15);
+
+			expect(received.map((update) => update.type)).toEqual(['snapshot', 'delta', 'delta']);
+			const burst = received[2]!;
+			expect(burst).toMatchObject({ type: 'delta', fromSeq: '12', seq: '15' });
+			const levels = burst.type === 'delta' ? burst.levels : [];
+			expect(
+				levels.map((level) => [`${level.side}:${level.priceCents}`, level.quantity]).sort()
+			).toEqual([
+				['BUY:40', 1],
+				['BUY:41', 3],
+				['SELL:60', 7]
+			]);
+			expect(book.problems).toEqual([]);
+			expect(book.sorted()).toEqual([
+				['BUY:40', 1],
+				['BUY:41', 3],
+				['SELL:60', 7]
+			]);
+
+			// The next change, later on, waits for the window after that emit.
+			manual.advanceTo(150);
+			deliver(16, [{ side: 'SELL', priceCents: 60, quantity: 0 }]);
+			expect(manual.dueAt()).toEqual([2 * CONFLATE_MS]);
+			manual.advanceTo(2 * CONFLATE_MS);
+			await book.reached(16);
+			expect(received.at(-1)).toMatchObject({ type: 'delta', fromSeq: '16', seq: '16' });
+			expect(received).toHaveLength(4);
+		} finally {
+			subscription.unsubscribe();
+			clock = undefined;
+			current = { seq: '0', bids: [], asks: [] };
+			await close();
+		}
+		expect(manual.dueAt()).toEqual([]);
+	});
 });
+
+/** A conflation clock moved by hand: timers run when the test moves time past them. */
+class ManualClock implements ConflationClock {
+	#now = 0;
+	#nextId = 1;
+	readonly #timers = new Map<number, { at: number; run: () => void }>();
+
+	now(): number {
+		return this.#now;
+	}
+
+	setTimeout(run: () => void, ms: number): number {
+		const id = this.#nextId++;
+		this.#timers.set(id, { at: this.#now + ms, run });
+		return id;
+	}
+
+	clearTimeout(timer: unknown): void {
+		this.#timers.delete(timer as number);
+	}
+
+	/** When the pending timers are due, earliest first. */
+	dueAt(): number[] {
+		return [...this.#timers.values()].map((timer) => timer.at).sort((x, y) => x - y);
+	}
+
+	/** Moves time to `ms`, running every timer due by then in order. */
+	advanceTo(ms: number): void {
+		for (;;) {
+			const due = [...this.#timers.entries()]
+				.filter(([, timer]) => timer.at <= ms)
+				.sort(([, x], [, y]) => x.at - y.at)[0];
+			if (!due) break;
+			this.#timers.delete(due[0]);
+			this.#now = Math.max(this.#now, due[1].at);
+			due[1].run();
+		}
+		this.#now = ms;
+	}
+}

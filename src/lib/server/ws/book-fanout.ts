@@ -35,6 +35,19 @@ import {
 import { subscriptionTargetOf, type SubscriptionTarget } from './frame';
 
 export const CONFLATE_MS = 100;
+
+/** The conflation timer's time: the real one, or one that a test moves by hand. */
+export interface ConflationClock {
+	now(): number;
+	setTimeout(run: () => void, ms: number): unknown;
+	clearTimeout(timer: unknown): void;
+}
+
+export const realConflationClock: ConflationClock = {
+	now: () => performance.now(),
+	setTimeout: (run, ms) => setTimeout(run, ms),
+	clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)
+};
 /** Merged deltas held for one subscriber while its snapshot or replay is read. */
 const MAX_HELD = 1_000;
 
@@ -68,6 +81,11 @@ export interface BookFanoutSpec<S extends BookSnapshot> {
 	 * empty list says it holds the book as it is. `afterSeq` is the seq it holds.
 	 */
 	replay?: () => Promise<{ afterSeq: bigint; deltas: BookDelta[] } | null>;
+	/**
+	 * The clock of the book's conflation timer: the channel takes the one its first subscriber
+	 * brings (the real one unless a test brings its own).
+	 */
+	clock?: ConflationClock;
 }
 
 /** The levels of a `book.delta` event, or null when it has none. */
@@ -168,12 +186,13 @@ class BookChannel {
 	/** The last seq taken in. */
 	#seq: bigint | null = null;
 	#window: { from: bigint; to: bigint; levels: Map<string, BookLevel> } | null = null;
-	#timer: ReturnType<typeof setTimeout> | null = null;
+	#timer: unknown = null;
 	#lastEmit = -Infinity;
 
 	constructor(
 		hub: EventHub,
 		optionId: string,
+		private readonly clock: ConflationClock,
 		private readonly onEmpty: () => void
 	) {
 		this.#unsubscribe = hub.subscribe(`book:${optionId}`, (event) => this.#take(event));
@@ -194,7 +213,7 @@ class BookChannel {
 	leave(member: BookMember): void {
 		if (this.#groups.leave(member)) {
 			this.#unsubscribe();
-			if (this.#timer !== null) clearTimeout(this.#timer);
+			if (this.#timer !== null) this.clock.clearTimeout(this.#timer);
 			this.#timer = null;
 			this.#window = null;
 			this.onEmpty();
@@ -224,18 +243,18 @@ class BookChannel {
 		window.to = seq;
 		for (const level of levels) window.levels.set(`${level.side}:${level.priceCents}`, level);
 		if (this.#timer === null) {
-			const wait = Math.max(0, this.#lastEmit + CONFLATE_MS - performance.now());
-			this.#timer = setTimeout(() => this.#emit(), wait);
+			const wait = Math.max(0, this.#lastEmit + CONFLATE_MS - this.clock.now());
+			this.#timer = this.clock.setTimeout(() => this.#emit(), wait);
 		}
 	}
 
 	#emit(): void {
-		if (this.#timer !== null) clearTimeout(this.#timer);
+		if (this.#timer !== null) this.clock.clearTimeout(this.#timer);
 		this.#timer = null;
 		const window = this.#window;
 		this.#window = null;
 		if (!window) return;
-		this.#lastEmit = performance.now();
+		this.#lastEmit = this.clock.now();
 		const emitted: Emitted = {
 			from: window.from,
 			to: window.to,
@@ -258,7 +277,7 @@ class BookChannel {
 
 const channelsByHub = new WeakMap<EventHub, Map<string, BookChannel>>();
 
-function channelFor(hub: EventHub, optionId: string): BookChannel {
+function channelFor(hub: EventHub, optionId: string, clock: ConflationClock): BookChannel {
 	let channels = channelsByHub.get(hub);
 	if (!channels) {
 		channels = new Map();
@@ -267,7 +286,7 @@ function channelFor(hub: EventHub, optionId: string): BookChannel {
 	let channel = channels.get(optionId);
 	if (!channel) {
 		const owner = channels;
-		const created = new BookChannel(hub, optionId, () => {
+		const created = new BookChannel(hub, optionId, clock, () => {
 			if (owner.get(optionId) === created) owner.delete(optionId);
 		});
 		owner.set(optionId, created);
@@ -313,7 +332,8 @@ export class BookSubscription<S extends BookSnapshot>
 
 	protected start(): void {
 		// Join before reading the snapshot, so nothing committed in between is lost.
-		const channel = channelFor(this.#spec.hub, this.#spec.optionId);
+		const { hub, optionId, clock = realConflationClock } = this.#spec;
+		const channel = channelFor(hub, optionId, clock);
 		this.#channel = channel;
 		this.#member = channel.join(this.target, this);
 		this.#sync(true);
