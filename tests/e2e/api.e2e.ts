@@ -1,45 +1,13 @@
 // The API of the built app (node server.js, as in production) through real @trpc/client links:
 // httpBatchLink for queries and mutations, wsLink over /trpc for subscriptions, signed in with
 // the session cookie the login form sets, as a trading client would use it.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import superjson from 'superjson';
+import { TRPCClientError } from '@trpc/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AppRouter } from '../../src/lib/server/trpc/root';
 import type { BookUpdate } from '../../src/lib/server/trpc/routers/books/on-update.handler';
-import { baseURL, DEMO_PASSWORD } from './fixtures/browser';
-import { socketClient as headerSocketClient, wsURL } from './fixtures/socket';
-
-/** Signs in through the login form, as the browser does, and returns the session cookie. */
-async function sessionCookie(email: string): Promise<string> {
-	const response = await fetch(`${baseURL}/login`, {
-		method: 'POST',
-		headers: { origin: baseURL, 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-		redirect: 'manual'
-	});
-	const cookie = response.headers
-		.getSetCookie()
-		.map((header) => header.split(';')[0]!)
-		.find((pair) => pair.startsWith('betwise_session='));
-	if (!cookie) throw new Error(`login as ${email} set no session cookie (${response.status})`);
-	return cookie;
-}
-
-function httpClient(cookie: string) {
-	return createTRPCClient<AppRouter>({
-		links: [
-			httpBatchLink({
-				url: `${baseURL}/trpc`,
-				transformer: superjson,
-				headers: { cookie, origin: baseURL }
-			})
-		]
-	});
-}
-
-/** A socket signed in with the session cookie, as the browser's (from the site's origin). */
-const socketClient = (cookie: string, origin = baseURL) => headerSocketClient({ cookie, origin });
+import { baseURL } from './fixtures/browser';
+import { cookieSocketClient as socketClient, httpClient, sessionCookie } from './fixtures/session';
+import { wsURL } from './fixtures/socket';
 
 // The seeded market makers, not Alice and Bob, whose cash the browser specs check to the cent;
 // each test cancels what it placed.
