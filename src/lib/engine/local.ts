@@ -31,6 +31,12 @@ export interface LocalEngineOptions {
 	minConcurrentBatch?: number;
 }
 
+export interface ExpirySweeperOptions {
+	intervalMs?: number;
+	/** The time orders are expired at: the wall clock, or a test's, which need not wait for it. */
+	now?: () => Date;
+}
+
 const RESTING = `status IN ('OPEN', 'PARTIALLY_FILLED')`;
 
 export class LocalEngine implements TradingEngine {
@@ -150,9 +156,12 @@ export class LocalEngine implements TradingEngine {
 	}
 
 	/** Sweeps expired GTD orders every `intervalMs` until stop(). */
-	startExpirySweeper(intervalMs = 1_000): void {
+	startExpirySweeper({
+		intervalMs = 1_000,
+		now = () => new Date()
+	}: ExpirySweeperOptions = {}): void {
 		this.sweeper ??= setInterval(() => {
-			this.expireDue().catch((error: unknown) => console.error('expiry sweep failed', error));
+			this.expireDue(now()).catch((error: unknown) => console.error('expiry sweep failed', error));
 		}, intervalMs);
 		this.sweeper.unref();
 	}

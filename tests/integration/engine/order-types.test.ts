@@ -1,6 +1,8 @@
 // Order types and time in force through the local engine: market orders (an IOC limit at 99¢
 // or 1¢), IOC, FOK, post-only and GTD; what each leaves on the book and holds of the cash.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { OrderView } from '../../../src/lib/shared/orders';
+import { EventHub } from '../../../src/lib/server/events';
 import { aMarket } from '../../fixtures/markets';
 import {
 	cashOf,
@@ -348,6 +350,45 @@ describe('placing a GTD order', () => {
 		const expired = await bed.engine.expireDue(new Date(Date.now() + 2 * HOUR_MS));
 		expect(expired).toBe(1);
 		expect((await storedOrder(bed.db, order.id)).status).toBe('EXPIRED');
+		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 10_000, reserved: 0 });
+		expect((await levelsOf(bed.engine, market.optionIds[0]!)).bids).toEqual([]);
+	});
+
+	it('is expired by the running sweeper, which releases its reserve', async () => {
+		const market = await aMarket(bed.db);
+		const [buyer] = await tradersWithCash(bed.db, 1);
+		const hub = new EventHub({
+			source: bed.db.kind === 'postgres' ? { url: bed.db.url } : { pool: bed.db.pool },
+			pollIntervalMs: 20
+		});
+		await hub.start();
+		// Also when the expiry never comes and the test times out.
+		onTestFinished(async () => {
+			bed.engine.stop();
+			await hub.stop();
+		});
+		// The trader's own update for the order, as their browser would hear of the expiry.
+		let heard: (update: OrderView) => void;
+		const expiryHeard = new Promise<OrderView>((resolve) => (heard = resolve));
+		hub.subscribe(`user:${buyer!.id}`, (event) => {
+			const update = event.payload as OrderView;
+			if (update.status === 'EXPIRED') heard(update);
+		});
+		const { order } = await placeLimit(bed.engine, buyer!, market, {
+			side: 'BUY',
+			priceCents: 30,
+			quantity: 2,
+			timeInForce: 'GTD',
+			expiresAt: new Date(Date.now() + HOUR_MS)
+		});
+		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 10_000 - 60, reserved: 60 });
+
+		// The sweeper's clock is two hours ahead, so the test need not wait an hour for it.
+		bed.engine.startExpirySweeper({
+			intervalMs: 20,
+			now: () => new Date(Date.now() + 2 * HOUR_MS)
+		});
+		expect((await expiryHeard).id).toBe(order.id);
 		expect(await cashOf(bed.db, buyer!.id)).toEqual({ available: 10_000, reserved: 0 });
 		expect((await levelsOf(bed.engine, market.optionIds[0]!)).bids).toEqual([]);
 	});
