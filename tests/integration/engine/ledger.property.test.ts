@@ -1,6 +1,7 @@
-// Property: whatever traders with limited cash do — place (sometimes several at once), amend,
-// cancel, cancel all — on one or two books, every invariant holds afterwards, no cash is made
-// or lost, and each trader's cash equals deposits + realized PnL − cost of open positions.
+// Property: whatever traders with limited cash do — place (sometimes several at once; post-only
+// and GTD among them), amend, cancel, cancel all, let GTD orders expire — on one or two books,
+// every invariant holds afterwards, no cash is made or lost, each trader's cash equals deposits
+// + realized PnL − cost of open positions, and the engine's cached books equal a rebuild.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineResult } from '../../../src/lib/engine/engine';
@@ -9,6 +10,7 @@ import { assertInvariants } from '../../../src/lib/server/db/invariants';
 import { aMarket } from '../../fixtures/markets';
 import {
 	aFundedTrader,
+	bookRebuiltFromDatabase,
 	cashOf,
 	collateralCents,
 	depositedCents,
@@ -30,7 +32,11 @@ type Place = {
 	market: boolean;
 	priceCents: number;
 	quantity: number;
-	timeInForce: 'GTC' | 'IOC' | 'FOK';
+	timeInForce: 'GTC' | 'GTD' | 'IOC' | 'FOK';
+	/** Only where the order can rest (GTC, GTD): post-only is refused elsewhere. */
+	postOnly: boolean;
+	/** For GTD: 1 hour (expired by an `expire` step) or 3 (not). */
+	expiresInHours: 1 | 3;
 };
 type Command =
 	| Place
@@ -43,14 +49,16 @@ type Command =
 			priceCents?: number;
 	  }
 	| { kind: 'cancel'; pick: number; byOwner: boolean; trader: number }
-	| { kind: 'cancelAll'; trader: number; everywhere: boolean };
+	| { kind: 'cancelAll'; trader: number; everywhere: boolean }
+	/** The expiry sweep, run as if two hours had passed. */
+	| { kind: 'expire' };
 /** One command, or several places sent at once (so that they share a batch). */
 type Step = Command[];
 
 const trader = fc.integer({ min: 0, max: 3 });
 const price = fc.integer({ min: 35, max: 65 });
-// No post-only orders yet: amending one to a crossing price corrupts the book (see
-// amending.test.ts); add `postOnly` here once that is refused.
+// Post-only orders included: amending one to a price that would cross is refused (see
+// amending.test.ts), and a refused amend must leave the book and the cash as they were.
 const placeCommand: fc.Arbitrary<Place> = fc.record({
 	kind: fc.constant('place'),
 	trader,
@@ -59,7 +67,9 @@ const placeCommand: fc.Arbitrary<Place> = fc.record({
 	market: fc.integer({ min: 0, max: 9 }).map((roll) => roll === 0),
 	priceCents: price,
 	quantity: fc.integer({ min: 1, max: 12 }),
-	timeInForce: fc.constantFrom('GTC', 'GTC', 'GTC', 'IOC', 'FOK')
+	timeInForce: fc.constantFrom('GTC', 'GTC', 'GTC', 'GTD', 'IOC', 'FOK'),
+	postOnly: fc.integer({ min: 0, max: 3 }).map((roll) => roll === 0),
+	expiresInHours: fc.constantFrom(1 as const, 3 as const)
 });
 const step: fc.Arbitrary<Step> = fc.oneof(
 	{ weight: 5, arbitrary: placeCommand.map((command) => [command]) },
@@ -96,7 +106,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 		arbitrary: fc
 			.record({ kind: fc.constant('cancelAll' as const), trader, everywhere: fc.boolean() })
 			.map((command) => [command])
-	}
+	},
+	{ weight: 1, arbitrary: fc.constant([{ kind: 'expire' as const }]) }
 );
 
 /** Failures an engine may answer with for these commands; anything else is a bug. */
@@ -104,8 +115,11 @@ const EXPECTED_FAILURES = new Set([
 	'UNKNOWN_ORDER',
 	'INSUFFICIENT_FUNDS',
 	'ORDER_NOT_AMENDABLE',
-	'NOTHING_TO_AMEND'
+	'NOTHING_TO_AMEND',
+	'POST_ONLY_WOULD_CROSS'
 ]);
+
+const HOUR_MS = 3_600_000;
 
 function expectAnswered(result: EngineResult<unknown>) {
 	if (!result.ok) expect(EXPECTED_FAILURES).toContain(result.code);
@@ -135,7 +149,14 @@ describe('any sequence of orders, amends and cancels', () => {
 											side: command.side,
 											priceCents: command.priceCents,
 											quantity: command.quantity,
-											timeInForce: command.timeInForce
+											timeInForce: command.timeInForce,
+											postOnly:
+												command.postOnly &&
+												(command.timeInForce === 'GTC' || command.timeInForce === 'GTD'),
+											expiresAt:
+												command.timeInForce === 'GTD'
+													? new Date(Date.now() + command.expiresInHours * HOUR_MS)
+													: undefined
 										};
 								const user = who(command.trader);
 								const result = await place(engine, user, market, {
@@ -169,11 +190,18 @@ describe('any sequence of orders, amends and cancels', () => {
 									who(command.trader).id,
 									command.everywhere ? {} : { marketId: market.id }
 								);
+								return;
+							case 'expire':
+								await engine.expireDue(new Date(Date.now() + 2 * HOUR_MS));
 						}
 					};
 					for (const commands of steps) await Promise.all(commands.map(run));
 
 					await assertInvariants(bed.db.pool);
+					for (const optionId of market.optionIds) {
+						const cached = engine.cachedBook(optionId);
+						if (cached) expect(cached).toEqual(await bookRebuiltFromDatabase(bed.db, optionId));
+					}
 					expect((await tradersCashCents(bed.db)) + (await collateralCents(bed.db))).toBe(
 						await depositedCents(bed.db)
 					);
