@@ -4,7 +4,7 @@
 // demo data, starts `node server.js` on it (its remote engine pointed at an address the specs
 // start the engine service on), runs the specs with vitest, and tears it all down.
 // Arguments go to vitest, e.g. `npm run test:e2e -- trading` runs only matching spec files.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,10 @@ import { connectDatabase } from '../../src/lib/server/db/connect';
 import { findFreePort, startEmbeddedPostgres } from '../../src/lib/server/db/embedded.js';
 import { migrate } from '../../src/lib/server/db/migrator';
 import { seedDemo } from '../../src/lib/server/db/seed';
+import { spawnApp, stop, waitUntilServing, type AppProcess } from './app-process';
 import { engineServiceWiring } from './engine-service';
 
 const root = join(import.meta.dirname, '../..');
-const SERVER_START_TIMEOUT_MS = 90_000;
 
 function newestMtimeMs(path: string): number {
 	const stat = statSync(path);
@@ -114,65 +114,30 @@ async function migrateAndSeed(url: string, embedded: boolean) {
 	}
 }
 
-async function waitUntilServing(origin: string, server: ChildProcess) {
-	const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-	while (Date.now() < deadline) {
-		if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode})`);
-		try {
-			const response = await fetch(`${origin}/login`);
-			if (response.ok) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`the server did not answer within ${SERVER_START_TIMEOUT_MS / 1000} s`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-	return new Promise((resolve) => {
-		const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-		child.once('exit', () => {
-			clearTimeout(force);
-			resolve();
-		});
-		child.kill('SIGTERM');
-	});
-}
-
 async function main(): Promise<number> {
 	buildIfStale();
 	const database = await freshDatabase();
 	const logDir = mkdtempSync(join(tmpdir(), 'betwise-e2e-log-'));
 	const logPath = join(logDir, 'server.log');
-	let server: ChildProcess | undefined;
+	let server: AppProcess | undefined;
 	try {
 		await migrateAndSeed(database.url, database.embedded);
 		// Where the remote engine will listen: the app is pointed there; specs start and stop it.
 		const engineService = await engineServiceWiring(database.url, database.embedded);
-		const port = await findFreePort();
-		const origin = `http://127.0.0.1:${port}`;
 		const metricsToken = randomBytes(16).toString('hex');
-		const log = openSync(logPath, 'a');
-		server = spawn(process.execPath, ['server.js'], {
-			cwd: root,
-			stdio: ['ignore', log, log],
-			env: {
-				...process.env,
-				...engineService.appEnv,
-				DATABASE_URL: database.url,
-				// The embedded database is used through one connection per process (see open.ts).
-				...(database.embedded ? { DB_POOL_MAX: '1' } : {}),
-				PORT: String(port),
-				HOST: '127.0.0.1',
-				// adapter-node assumes https without it, and then refuses form posts as cross-site.
-				ORIGIN: origin,
-				METRICS_TOKEN: metricsToken,
-				LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
-			}
-		});
-		await waitUntilServing(origin, server);
+		// Given to the specs too, so that one can start another app process just like this one.
+		const appEnv: NodeJS.ProcessEnv = {
+			...process.env,
+			...engineService.appEnv,
+			DATABASE_URL: database.url,
+			// The embedded database is used through one connection per process (see open.ts).
+			...(database.embedded ? { DB_POOL_MAX: '1' } : {}),
+			METRICS_TOKEN: metricsToken,
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
+		};
+		server = spawnApp(appEnv, await findFreePort(), openSync(logPath, 'a'));
+		const { origin } = server;
+		await waitUntilServing(server);
 		console.log(
 			`e2e: app serving at ${origin} (${database.embedded ? 'embedded' : 'Postgres'} database)`
 		);
@@ -193,6 +158,7 @@ async function main(): Promise<number> {
 					...process.env,
 					...engineService.specEnv,
 					E2E_BASE_URL: origin,
+					E2E_APP_ENV: JSON.stringify(appEnv),
 					E2E_METRICS_TOKEN: metricsToken
 				}
 			}
@@ -214,7 +180,7 @@ async function main(): Promise<number> {
 		}
 		return 1;
 	} finally {
-		if (server) await stop(server);
+		if (server) await stop(server.child);
 		await database.dispose();
 		rmSync(logDir, { recursive: true, force: true });
 	}
