@@ -107,7 +107,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 			.record({ kind: fc.constant('cancelAll' as const), trader, everywhere: fc.boolean() })
 			.map((command) => [command])
 	},
-	{ weight: 1, arbitrary: fc.constant([{ kind: 'expire' as const }]) }
+	{ weight: 1, arbitrary: fc.constant<Step>([{ kind: 'expire' }]) }
 );
 
 /** Failures an engine may answer with for these commands; anything else is a bug. */
