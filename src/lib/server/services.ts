@@ -122,6 +122,14 @@ async function build(): Promise<Services> {
 	};
 }
 
+/**
+ * Makes `ready` this process's services instead of building them from the configuration, for a
+ * host that builds its own (a test serving the app's modules on a database of its own).
+ */
+export function provideServices(ready: Services): void {
+	(globalThis as Holder)[key] = Promise.resolve(ready);
+}
+
 export function services(): Promise<Services> {
 	const holder = globalThis as Holder;
 	holder[key] ??= build().catch((error: unknown) => {
