@@ -45,7 +45,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await vite?.close();
-	for (const endpoint of endpoints()) await endpoint.close();
 	await services?.events.stop();
 	await db?.close();
 });
@@ -146,5 +145,17 @@ describe('the dev server', () => {
 		} finally {
 			await client.close();
 		}
+	});
+});
+
+describe('closing the dev server (as a restart does)', () => {
+	it("closes the app's endpoint with it: its sockets, and its place among the process's endpoints", async () => {
+		const client = appClient(origin);
+		expect(await client.trpc.auth.me.query()).toBeNull();
+		expect(endpoints().size).toBe(1);
+		await vite.close();
+		expect(await client.closed).not.toBe(0);
+		await client.close();
+		await expect.poll(() => endpoints().size).toBe(0);
 	});
 });

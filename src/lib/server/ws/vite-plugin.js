@@ -52,6 +52,17 @@ export function trpcWebSocketDevPlugin() {
 						socket.destroy();
 					});
 			});
+			// A restart makes a new server with a new endpoint: this one's goes with its server,
+			// or it would stay among the process's endpoints (and keep its module graph alive).
+			server.httpServer?.once('close', () => {
+				endpoint
+					?.then((handler) => handler.close())
+					.catch((/** @type {unknown} */ error) => {
+						server.config.logger.error(
+							`tRPC WebSocket (closing): ${error instanceof Error ? error.message : String(error)}`
+						);
+					});
+			});
 		}
 	};
 }
