@@ -263,9 +263,9 @@ describe('trades.onTrade and markets.onPrice fanned out natively', () => {
 				await client.until(1, 'started');
 				await client.until(2, 'started');
 			}
-			// onPrice reads the market's options after `started`: wait for both to listen.
-			await expect.poll(() => nativeStats().subscribers).toBe(2);
-			await expect.poll(() => services.events.listenerCount(`trades:${optionId}`)).toBe(4);
+			// Both listen by the time `started` arrives: onPrice reads the market's options before.
+			expect(nativeStats().subscribers).toBe(2);
+			expect(services.events.listenerCount(`trades:${optionId}`)).toBe(4);
 			await trade(market, optionId, 57);
 			for (const client of [native, reference]) {
 				for (const id of [1, 2]) await client.until(id, 'data');

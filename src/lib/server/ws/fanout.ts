@@ -76,26 +76,20 @@ export type TrackedStream<T> = AsyncIterable<TrackedEnvelope<T>, void, unknown>;
 
 /**
  * The events of `spec` as tracked items, sent natively when the call came over the app's
- * WebSocket. `spec` may be a loader: it then runs when the subscription is first read, after
- * `started`, as a generator's body would (a lookup that fails is the subscription's error).
+ * WebSocket. The stream joins its topics when first read, which tRPC does as it sends `started`:
+ * a resolver that must look something up first awaits it before returning the stream, so that
+ * nothing committed after `started` is missed.
  */
-export function fanOutTracked<T>(
-	call: FanoutCall,
-	spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>)
-): TrackedStream<T> {
+export function fanOutTracked<T>(call: FanoutCall, spec: FanoutSpec<T>): TrackedStream<T> {
 	const target = subscriptionTargetOf(call);
 	if (target && call.signal) return new NativeSubscription(target, call.signal, spec);
-	return streamTracked(
-		typeof spec === 'function' ? spec : () => Promise.resolve(spec),
-		call.signal
-	);
+	return streamTracked(spec, call.signal);
 }
 
 async function* streamTracked<T>(
-	load: () => Promise<FanoutSpec<T>>,
+	spec: FanoutSpec<T>,
 	signal: AbortSignal | undefined
 ): AsyncGenerator<TrackedEnvelope<T>, void, unknown> {
-	const spec = await load();
 	const { hub, topics, replay, lastEventId } = spec;
 	for await (const item of streamTopic(hub, topics, { signal, replay, lastEventId })) {
 		if (item.type === 'overflow') throw fellBehind();
@@ -437,32 +431,18 @@ export abstract class NativeIterator<T> implements AsyncIterableIterator<
 
 /** A subscriber of a topic channel. */
 class NativeSubscription<T> extends NativeIterator<T> {
-	readonly #spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>);
+	readonly #spec: FanoutSpec<T>;
 	#channel: Channel<T> | null = null;
 	#member: Member | null = null;
 
-	constructor(
-		target: SubscriptionTarget,
-		signal: AbortSignal,
-		spec: FanoutSpec<T> | (() => Promise<FanoutSpec<T>>)
-	) {
+	constructor(target: SubscriptionTarget, signal: AbortSignal, spec: FanoutSpec<T>) {
 		super(target, signal);
 		this.#spec = spec;
 	}
 
+	/** Joins the topics' channel: at the first `next()`, right after tRPC sent `started`. */
 	protected start(): void {
-		if (typeof this.#spec === 'function') {
-			this.#spec().then(
-				(spec) => this.#join(spec),
-				(error: unknown) => this.fail(error)
-			);
-		} else {
-			this.#join(this.#spec);
-		}
-	}
-
-	#join(spec: FanoutSpec<T>): void {
-		if (this.ended) return;
+		const spec = this.#spec;
 		let channel: Channel<T>;
 		try {
 			channel = channelFor(spec);

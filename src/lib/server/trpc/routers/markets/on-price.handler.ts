@@ -27,32 +27,30 @@ function priceOf(event: HubEvent): PriceUpdate | undefined {
 	return { optionId: event.optionId, priceCents: trade.priceCents, quantity: trade.quantity };
 }
 
-export function onPrice({
+export async function onPrice({
 	ctx,
 	input,
 	...call
 }: FanoutCall & { ctx: Context; input: z.infer<typeof onPriceInput> }) {
-	// A loader: it runs when the subscription is first read, after `started`, so an unknown
-	// market is the subscription's error as before.
-	return fanOutTracked(call, async () => {
-		const options = await ctx.prisma.marketOption.findMany({
-			where: { marketId: input.marketId },
-			select: { id: true }
-		});
-		if (options.length === 0) throw domainError('MARKET_NOT_FOUND', 'No such market');
-		const topics = options.map((option) => `trades:${option.id}`);
-		return {
-			hub: ctx.events,
-			kind: 'price',
+	// Read before the subscription is returned: tRPC sends `started` once it has the stream, and
+	// the stream joins its topics at once, so a trade committed after `started` is never missed.
+	const options = await ctx.prisma.marketOption.findMany({
+		where: { marketId: input.marketId },
+		select: { id: true }
+	});
+	if (options.length === 0) throw domainError('MARKET_NOT_FOUND', 'No such market');
+	const topics = options.map((option) => `trades:${option.id}`);
+	return fanOutTracked(call, {
+		hub: ctx.events,
+		kind: 'price',
+		topics,
+		payloadOf: priceOf,
+		replay: replayAfter(
+			ctx.db.pool,
 			topics,
-			payloadOf: priceOf,
-			replay: replayAfter(
-				ctx.db.pool,
-				topics,
-				input.lastEventId,
-				refuseResume('the market again (markets.get)')
-			),
-			lastEventId: input.lastEventId
-		};
+			input.lastEventId,
+			refuseResume('the market again (markets.get)')
+		),
+		lastEventId: input.lastEventId
 	});
 }
