@@ -22,6 +22,8 @@ describe('market administration', () => {
 		const trader = await signIn(browser, 'bob@betwise.dev');
 		await openMarket(trader.page, MARKET);
 		expect(await trader.page.getByTestId('admin-controls').count()).toBe(0);
+		const nav = trader.page.getByRole('navigation', { name: 'Main' });
+		expect(await nav.getByRole('link', { name: 'Portfolio' }).count()).toBe(1);
 		await trader.context.close();
 	});
 
@@ -44,6 +46,11 @@ describe('market administration', () => {
 		await expectText(ticket, 'Staff accounts do not trade.');
 		expect(await ticket.locator('button[type=submit]').isDisabled()).toBe(true);
 		expect(await page.getByTestId('my-market-activity').count()).toBe(0);
+		// Nor does the header offer them a portfolio or trading keys.
+		const nav = page.getByRole('navigation', { name: 'Main' });
+		expect(await nav.getByRole('link', { name: 'Portfolio' }).count()).toBe(0);
+		expect(await nav.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+		expect(await nav.getByRole('link', { name: 'Support' }).count()).toBe(1);
 		await admin.context.close();
 	});
 
