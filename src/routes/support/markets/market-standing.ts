@@ -41,10 +41,10 @@ export function followStanding(
 	{ onStanding, onRereadError }: StandingListener
 ): () => void {
 	return follow(
-		(onError) =>
+		(callbacks) =>
 			trpc().markets.onStatus.subscribe(
 				{ marketId },
-				{ onData: ({ data: update }) => onStanding(standingOf(update), 'streamed'), onError }
+				{ onData: ({ data: update }) => onStanding(standingOf(update), 'streamed'), ...callbacks }
 			),
 		{
 			resync: () =>
