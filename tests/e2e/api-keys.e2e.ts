@@ -1,8 +1,9 @@
 // API keys in the built app: a person makes one on the API keys page and copies it once; a
 // program then uses it as `Authorization: Bearer` over HTTP and on the WebSocket (production's
 // server.js); a read key cannot trade; revoking the key on the page refuses its calls and closes
-// its socket; the page's key activity shows each key made and revoked. The keys are Sam Support's,
-// and they change no order or cash that other specs read.
+// its socket; the page's key activity shows each key made and revoked. The keys are Morgan
+// Maker's (staff are offered no keys: theirs could do no staff work), and they change no order
+// or cash that other specs read.
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { Browser } from 'playwright-core';
 import superjson from 'superjson';
@@ -19,14 +20,14 @@ import {
 } from './fixtures/browser';
 import { socketClient } from './fixtures/socket';
 
-const EMAIL = 'support@betwise.dev';
+const EMAIL = 'maker@betwise.dev';
 
 let browser: Browser;
-let sam: SignedIn;
+let morgan: SignedIn;
 
 beforeAll(async () => {
 	browser = await launchBrowser();
-	sam = await signIn(browser, EMAIL);
+	morgan = await signIn(browser, EMAIL);
 });
 afterAll(async () => {
 	await browser?.close();
@@ -61,7 +62,7 @@ async function domainCodeOf(call: Promise<unknown>): Promise<string | null> {
 
 /** Makes a key on the page and returns the secret it shows once. */
 async function makeKey(name: string, access: 'Read only' | 'Trade') {
-	const { page } = sam;
+	const { page } = morgan;
 	await page.getByLabel('Name').fill(name);
 	await page.getByLabel(access, { exact: false }).check();
 	await page.getByRole('button', { name: 'Create key' }).click();
@@ -73,7 +74,7 @@ async function makeKey(name: string, access: 'Read only' | 'Trade') {
 
 describe('API keys', () => {
 	it('are made on their page, shown once, and sign a program in as their maker', async () => {
-		const { page } = sam;
+		const { page } = morgan;
 		await page
 			.getByRole('navigation', { name: 'Main' })
 			.getByRole('link', { name: 'API keys' })
@@ -112,8 +113,8 @@ describe('API keys', () => {
 		await socket.close();
 		expect(await table.innerText()).not.toContain('e2e reader');
 
-		// Key activity: the key made and then revoked, newest first, by its name and hint; Sam did
-		// both, so neither says staff did it.
+		// Key activity: the key made and then revoked, newest first, by its name and hint; Morgan
+		// did both, so neither says staff did it.
 		const activity = page.getByTestId('key-activity').getByTestId('activity-entry');
 		await expectText(activity.first(), /Key revoked[\s\S]*e2e reader/);
 		const readerEntries = activity.filter({ hasText: 'e2e reader' });
