@@ -12,7 +12,7 @@ interface Unsubscribable {
 }
 
 export interface FollowOptions {
-	/** Re-read what the stream's updates apply to (after a reconnect or a restart). */
+	/** Re-read what the stream's updates apply to: once it has started, and after a reconnect. */
 	resync?: () => void;
 }
 
